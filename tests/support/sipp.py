@@ -1,0 +1,112 @@
+"""Run SIPp (Debian's sip-tester) against the lab: phones that register, answer, ring, call.
+
+Scenario files live beside this module. Values that SIPp cannot take as `-key` in attributes
+(pause lengths, timeouts) are substituted into a copy of the scenario before it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCENARIOS = Path(__file__).parent / "sipp"
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def sipp_binary() -> str:
+    found = shutil.which("sipp")
+    if not found:
+        raise RuntimeError("sipp is not installed: apt-get install sip-tester (scripts/test does this)")
+    return found
+
+
+@dataclass
+class SippRun:
+    name: str
+    process: asyncio.subprocess.Process
+    log_dir: Path
+    output: str = field(default="")
+
+    async def wait(self, timeout: float) -> int:
+        try:
+            out, _ = await asyncio.wait_for(self.process.communicate(), timeout)
+        except asyncio.TimeoutError:
+            self.process.kill()
+            out, _ = await self.process.communicate()
+            self.output = out.decode(errors="replace")
+            raise AssertionError(f"sipp {self.name} did not finish within {timeout}s\n{self.errors()}")
+        self.output = out.decode(errors="replace")
+        return self.process.returncode or 0
+
+    async def expect_success(self, timeout: float) -> None:
+        code = await self.wait(timeout)
+        if code != 0:
+            raise AssertionError(f"sipp {self.name} failed with exit {code}\n{self.errors()}")
+
+    def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+
+    def errors(self) -> str:
+        texts = [self.output[-2000:]]
+        for log in sorted(self.log_dir.glob("*errors.log")) + sorted(self.log_dir.glob("*messages.log")):
+            texts.append(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}")
+        return "\n".join(texts)
+
+
+class Sipp:
+    def __init__(self, host: str, sip_port: int, workdir: Path) -> None:
+        self.host = host
+        self.sip_port = sip_port
+        self.workdir = workdir
+        self._count = 0
+
+    def _scenario(self, name: str, values: dict[str, str | int]) -> Path:
+        text = (SCENARIOS / f"{name}.xml").read_text()
+        for key, value in values.items():
+            text = text.replace(f"[{key}]", str(value))
+        self._count += 1
+        path = self.workdir / f"{self._count:03d}-{name}.xml"
+        path.write_text(text)
+        return path
+
+    async def start(
+        self,
+        scenario: str,
+        *,
+        service: str,
+        local_port: int | None = None,
+        auth: tuple[str, str] | None = None,
+        values: dict[str, str | int] | None = None,
+        server: bool = False,
+    ) -> SippRun:
+        path = self._scenario(scenario, values or {})
+        log_dir = path.with_suffix("")
+        log_dir.mkdir()
+        args = [
+            sipp_binary(), f"{self.host}:{self.sip_port}",
+            "-sf", str(path), "-i", "127.0.0.1", "-p", str(local_port or free_udp_port()),
+            "-mi", "127.0.0.1", "-mp", str(free_udp_port()),
+            "-s", service, "-m", "1", "-nostdin",
+            "-trace_err", "-trace_msg",
+            "-error_file", str(log_dir / "errors.log"),
+            "-message_file", str(log_dir / "messages.log"),
+        ]
+        if auth:
+            args += ["-au", auth[0], "-ap", auth[1]]
+        if server:
+            # A UAS waits for the INVITE; -rsa is where its in-dialog requests go back to.
+            args += ["-rsa", f"{self.host}:{self.sip_port}"]
+        process = await asyncio.create_subprocess_exec(
+            *args, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT, cwd=log_dir,
+        )
+        return SippRun(scenario, process, log_dir)

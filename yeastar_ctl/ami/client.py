@@ -1,0 +1,101 @@
+"""A small adapter over panoramisk 1.4 (AMI): connect, run CLI commands, reload modules, set
+device states. It imports nothing from the domain.
+
+Known panoramisk traps handled here: actions whose response is a single message must be sent
+with ``as_list=False`` or the future never resolves (seen with QueueAdd), and the ``Command``
+action's output arrives as repeated ``Output`` headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from panoramisk import Manager
+
+log = logging.getLogger(__name__)
+
+
+class AmiError(RuntimeError):
+    """AMI refused an action or could not be reached."""
+
+
+@dataclass(frozen=True)
+class AmiResponse:
+    success: bool
+    message: str
+    headers: Mapping[str, Any]
+    output: tuple[str, ...] = ()
+
+
+def _as_response(raw: Any) -> AmiResponse:
+    headers = dict(raw.items()) if hasattr(raw, "items") else {}
+    output = headers.get("Output", ())
+    if isinstance(output, str):
+        output = (output,)
+    lines: list[str] = []
+    for chunk in output:
+        lines.extend(str(chunk).splitlines())
+    return AmiResponse(
+        success=str(headers.get("Response", "")).lower() in ("success", "follows"),
+        message=str(headers.get("Message", "")),
+        headers=headers,
+        output=tuple(lines),
+    )
+
+
+class AmiClient:
+    def __init__(self, host: str, port: int, username: str, secret: str, *, timeout: float = 10.0) -> None:
+        self._manager = Manager(
+            host=host, port=port, username=username, secret=secret,
+            ping_delay=10, reconnect_timeout=2, log=logging.getLogger("panoramisk"),
+        )
+        self._timeout = timeout
+        self._connected = False
+
+    async def connect(self) -> None:
+        try:
+            await asyncio.wait_for(self._manager.connect(), self._timeout)
+        except (OSError, asyncio.TimeoutError) as exc:
+            raise AmiError(f"cannot connect to AMI at {self._manager.config['host']}:{self._manager.config['port']}: {exc}") from exc
+        self._connected = True
+
+    async def action(self, action: Mapping[str, Any]) -> AmiResponse:
+        if not self._connected:
+            await self.connect()
+        try:
+            raw = await asyncio.wait_for(self._manager.send_action(dict(action), as_list=False), self._timeout)
+        except asyncio.TimeoutError as exc:
+            raise AmiError(f"AMI action {action.get('Action')} timed out") from exc
+        response = _as_response(raw)
+        if not response.success:
+            raise AmiError(f"AMI action {action.get('Action')} failed: {response.message or response.headers}")
+        return response
+
+    async def command(self, command: str) -> tuple[str, ...]:
+        """Run a CLI command and return its output lines."""
+        return (await self.action({"Action": "Command", "Command": command})).output
+
+    async def reload(self, module: str | None = None) -> None:
+        await self.action({"Action": "Reload", **({"Module": module} if module else {})})
+
+    async def set_device_state(self, device: str, state: str) -> None:
+        """Set a custom device state (``Custom:<name>``), the hint target for BLF keys."""
+        await self.action({"Action": "Setvar", "Variable": f"DEVICE_STATE({device})", "Value": state})
+
+    def on_event(self, name: str, handler: Any) -> None:
+        self._manager.register_event(name, handler)
+
+    async def close(self) -> None:
+        if self._connected:
+            self._manager.close()
+            self._connected = False
+
+    async def __aenter__(self) -> "AmiClient":
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

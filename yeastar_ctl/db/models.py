@@ -1,0 +1,27 @@
+"""All mapped classes in one import; importing this registers every table on the metadata."""
+
+from yeastar_ctl.db.config_models import (
+    QUEUE_OPTIONS_ID,
+    Extension,
+    FeatureCode,
+    PauseReason,
+    Queue,
+    QueueManager,
+    QueueMember,
+    QueueOptions,
+)
+from yeastar_ctl.db.event_models import AgentEvent, QueueCall, RingAttempt
+
+__all__ = [
+    "QUEUE_OPTIONS_ID",
+    "AgentEvent",
+    "Extension",
+    "FeatureCode",
+    "PauseReason",
+    "Queue",
+    "QueueCall",
+    "QueueManager",
+    "QueueMember",
+    "QueueOptions",
+    "RingAttempt",
+]
