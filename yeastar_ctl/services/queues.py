@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import Final, TypeVar
+from typing import Final, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -320,9 +320,19 @@ async def list_members(session: AsyncSession, queue_number: str) -> list[QueueMe
     return sorted(members, key=member_order)
 
 
-def member_order(member: QueueMemberInfo) -> tuple[int, int, str]:
+class _Listed(Protocol):
+    @property
+    def extension(self) -> str: ...
+    @property
+    def kind(self) -> MemberKind: ...
+    @property
+    def position(self) -> int: ...
+
+
+def member_order(member: _Listed) -> tuple[int, int, tuple[int, str]]:
+    """Static agents first, then dynamic ones, each in list order."""
     kind_rank = 0 if member.kind == MemberKind.STATIC else 1
-    return (kind_rank, member.position, member.extension)
+    return (kind_rank, member.position, sort_key(member.extension))
 
 
 async def set_managers(

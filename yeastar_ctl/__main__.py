@@ -1,0 +1,4 @@
+from yeastar_ctl.cli import main
+import sys
+
+sys.exit(main())

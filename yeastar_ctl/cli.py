@@ -1,0 +1,137 @@
+"""`yeastar-ctl`: database, config apply, the control plane, the Asterisk lab and demo data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from typing import Sequence
+
+from yeastar_ctl.config import ConfigError, Settings, load_settings
+
+
+def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
+    from yeastar_ctl.db.engine import make_engine, session_factory
+
+    engine = make_engine(settings.db_url)
+    return engine, session_factory(engine)
+
+
+def cmd_db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    from yeastar_ctl.db.migrate import upgrade
+
+    upgrade(settings.db_url, args.revision)
+    print(f"database at {settings.db_url} is at {args.revision}")
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from yeastar_ctl.services.demo import load_demo
+
+    async def main() -> None:
+        engine, sessions = _sessions(settings)
+        try:
+            async with sessions.begin() as session:
+                await load_demo(session)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+    print("demo data loaded: extensions 1000-1009, queue 6400 Support")
+    return 0
+
+
+def cmd_apply(settings: Settings, args: argparse.Namespace) -> int:
+    from yeastar_ctl.ami.client import AmiClient
+    from yeastar_ctl.dialplan.apply import apply_config
+    from yeastar_ctl.lab.paths import generated_config_dir
+
+    async def main() -> int:
+        engine, sessions = _sessions(settings)
+        a = settings.asterisk
+        ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)
+        try:
+            result = await apply_config(
+                sessions, generated_config_dir(settings), a.app_name, ami, force_reload=args.force_reload,
+            )
+        finally:
+            await ami.close()
+            await engine.dispose()
+        print(result.describe())
+        return 1 if result.error else 0
+
+    return asyncio.run(main())
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from yeastar_ctl.runtime import run_forever
+
+    run_forever(settings)
+    return 0
+
+
+def cmd_lab(settings: Settings, args: argparse.Namespace) -> int:
+    from yeastar_ctl.lab import control
+
+    try:
+        if args.action == "up":
+            print(control.up(settings).describe(settings))
+        elif args.action == "down":
+            print(f"lab {settings.lab.instance}: {'stopped' if control.down(settings) else 'was not running'}")
+        elif args.action == "status":
+            status = control.status(settings)
+            print(status.describe(settings))
+            return 0 if status.running else 3
+        else:
+            return control.cli(settings, " ".join(args.command) or None)
+    except control.LabError as exc:
+        print(f"lab: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yeastar-ctl", description=__doc__)
+    parser.add_argument("--config", help="TOML settings file (default: $YEASTAR_CTL_CONFIG or ./yeastar_ctl.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="apply migrations")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(func=cmd_db_upgrade)
+
+    apply = sub.add_parser("apply", help="render Asterisk config from the database and reload Asterisk")
+    apply.add_argument("--force-reload", action="store_true", help="reload even if no file changed")
+    apply.set_defaults(func=cmd_apply)
+
+    sub.add_parser("run", help="run the control plane (ARI, AMI, web)").set_defaults(func=cmd_run)
+    sub.add_parser("demo", help="load the demo data set").set_defaults(func=cmd_demo)
+
+    lab = sub.add_parser("lab", help="the Asterisk lab (a real Asterisk 22 in a Debian root)")
+    lab.add_argument("action", choices=["up", "down", "status", "cli"])
+    lab.add_argument("command", nargs="*", help="for `cli`: a CLI command to run (else interactive)")
+    lab.set_defaults(func=cmd_lab)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Alembic announces every plugin it sets up at INFO; only its warnings matter here.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"configuration: {exc}", file=sys.stderr)
+        return 2
+    return int(args.func(settings, args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The control plane process: ARI events + REST, AMI, the Stasis app and the web server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import signal
+
+from aiohttp import web
+
+from yeastar_ctl.ami.client import AmiClient, AmiError
+from yeastar_ctl.ari import AriClient, EventStream
+from yeastar_ctl.config import Settings
+from yeastar_ctl.db.engine import make_engine, session_factory
+from yeastar_ctl.services.call_ids import make_call_id
+from yeastar_ctl.telephony.app import StasisApp
+from yeastar_ctl.telephony.service_ports import AriPresence, DbCallRecorder, DbQueueDirectory
+from yeastar_ctl.web.app import Health, build_web_app
+
+log = logging.getLogger(__name__)
+ARI_CONNECT_TIMEOUT_S = 30.0
+
+
+async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
+    a = settings.asterisk
+    engine = make_engine(settings.db_url)
+    sessions = session_factory(engine)
+    ari = AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name)
+    events = EventStream(a.ari_url, a.ari_user, a.ari_password, a.app_name)
+    rng = random.SystemRandom()
+    stasis = StasisApp(
+        ari, events, app_name=a.app_name,
+        directory=DbQueueDirectory(sessions), recorder=DbCallRecorder(sessions), presence=AriPresence(ari),
+        new_call_id=lambda at: make_call_id(at, rng),
+    )
+    ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)
+    try:
+        await ami.connect()
+    except AmiError as exc:
+        log.warning("AMI not available yet (%s); it is retried when needed", exc)
+
+    web_app = build_web_app(lambda: Health(events.connected, stasis.active_calls))
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.web.host, settings.web.port)
+    await site.start()
+
+    events_task = asyncio.create_task(events.run())
+    try:
+        await events.wait_connected(ARI_CONNECT_TIMEOUT_S)
+        log.info("control plane ready: ARI app %s on %s, web on http://%s:%s",
+                 a.app_name, a.ari_url, settings.web.host, settings.web.port)
+    except asyncio.TimeoutError:
+        log.error("ARI at %s not reachable after %.0fs; still retrying", a.ari_url, ARI_CONNECT_TIMEOUT_S)
+    try:
+        await stop.wait()
+    finally:
+        log.info("control plane stopping")
+        await stasis.close()
+        await events.close()
+        events_task.cancel()
+        await asyncio.gather(events_task, return_exceptions=True)
+        await ari.close()
+        await ami.close()
+        await runner.cleanup()
+        await engine.dispose()
+
+
+def run_forever(settings: Settings) -> None:
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_control_plane(settings, stop)
+
+    asyncio.run(main())

@@ -1,0 +1,139 @@
+"""The Stasis application: routes ARI events to call flows.
+
+Dialplan sends every call the control plane owns into `Stasis(<app>, <kind>, ...)`:
+`queue,<number>` for a queue call, `feature,<dialed>` for a feature code, and the agent legs it
+originates come back as `agent,<call id>` when they answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from yeastar_ctl.ari import AriClient, AriError, EventStream
+from yeastar_ctl.telephony.media import Prompts
+from yeastar_ctl.telephony.ports import AgentPresence, CallerInfo, CallRecorder, QueueDirectory
+from yeastar_ctl.telephony.queue_call import QueueCallFlow
+
+log = logging.getLogger(__name__)
+
+ERROR_PROMPT = "sound:an-error-has-occurred"
+NOT_IN_SERVICE_PROMPT = "sound:ss-noservice"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class StasisApp:
+    def __init__(
+        self,
+        ari: AriClient,
+        events: EventStream,
+        *,
+        app_name: str,
+        directory: QueueDirectory,
+        recorder: CallRecorder,
+        presence: AgentPresence,
+        new_call_id: Callable[[datetime], str],
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.ari = ari
+        self.app_name = app_name
+        self._directory = directory
+        self._recorder = recorder
+        self._presence = presence
+        self._new_call_id = new_call_id
+        self._clock = clock
+        self._flows: dict[str, QueueCallFlow] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.prompts = Prompts(ari)
+        events.on("StasisStart", self._on_stasis_start)
+        events.on("StasisEnd", self._on_channel_gone)
+        events.on("ChannelDestroyed", self._on_channel_gone)
+        events.on("PlaybackFinished", self.prompts.on_playback_finished)
+
+    # -- CallTracker ---------------------------------------------------------------------------
+
+    def track(self, channel_id: str, flow: QueueCallFlow) -> None:
+        self._flows[channel_id] = flow
+
+    def untrack(self, channel_id: str) -> None:
+        self._flows.pop(channel_id, None)
+
+    def engaged_agents(self) -> set[str]:
+        return {agent for flow in set(self._flows.values()) if (agent := flow.engaged_agent())}
+
+    @property
+    def active_calls(self) -> int:
+        return len({id(flow) for flow in self._flows.values()})
+
+    # -- events --------------------------------------------------------------------------------
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _on_stasis_start(self, event: dict[str, Any]) -> None:
+        channel = event.get("channel", {})
+        channel_id = channel.get("id", "")
+        args = list(event.get("args") or [])
+        kind = args[0] if args else ""
+        if kind == "queue" and len(args) >= 2:
+            await self._start_queue_call(channel, args[1])
+        elif kind == "agent":
+            flow = self._flows.get(channel_id)
+            if flow is None or not flow.agent_answered(channel_id):
+                # Answered too late (the caller left or the attempt timed out).
+                await self._hangup(channel_id)
+        elif kind == "feature":
+            # Feature codes are decoded by the agent-state issue; until then every code is unknown.
+            self._spawn(self._reject(channel_id, ERROR_PROMPT))
+        else:
+            log.warning("StasisStart with unknown arguments %r on %s", args, channel_id)
+            await self._hangup(channel_id)
+
+    async def _start_queue_call(self, channel: dict[str, Any], number: str) -> None:
+        channel_id = channel.get("id", "")
+        route = await self._directory.queue_route(number)
+        if route is None:
+            log.warning("call %s for unknown queue %s", channel_id, number)
+            self._spawn(self._reject(channel_id, NOT_IN_SERVICE_PROMPT))
+            return
+        caller = channel.get("caller", {})
+        flow = QueueCallFlow(
+            ari=self.ari, recorder=self._recorder, presence=self._presence, tracker=self,
+            route=route, caller_channel_id=channel_id,
+            caller=CallerInfo(caller.get("number", ""), caller.get("name", "")),
+            call_id=self._new_call_id(self._clock()), app=self.app_name, clock=self._clock,
+        )
+        self.track(channel_id, flow)
+        self._spawn(flow.run())
+
+    async def _on_channel_gone(self, event: dict[str, Any]) -> None:
+        channel_id = event.get("channel", {}).get("id", "")
+        flow = self._flows.get(channel_id)
+        if flow is not None:
+            flow.channel_gone(channel_id, event.get("cause"))
+
+    async def _reject(self, channel_id: str, prompt: str) -> None:
+        try:
+            await self.ari.channels.answer(channel_id)
+        except AriError:
+            return
+        await self.prompts.play(channel_id, prompt, timeout=15)
+        await self._hangup(channel_id)
+
+    async def _hangup(self, channel_id: str) -> None:
+        try:
+            await self.ari.channels.hangup(channel_id)
+        except AriError:
+            pass
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
