@@ -64,6 +64,24 @@ def cmd_apply(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(main())
 
 
+def cmd_extensions(settings: Settings, args: argparse.Namespace) -> int:
+    from yeastar_ctl.services.extensions import list_extensions
+
+    async def main() -> None:
+        engine, sessions = _sessions(settings)
+        try:
+            async with sessions() as session:
+                rows = await list_extensions(session)
+        finally:
+            await engine.dispose()
+        print(f"{'number':<8} {'name':<24} sip secret (username = number, server {settings.asterisk.host}:{settings.asterisk.sip_port})")
+        for ext in rows:
+            print(f"{ext.number:<8} {ext.name:<24} {ext.sip_secret}")
+
+    asyncio.run(main())
+    return 0
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from yeastar_ctl.runtime import run_forever
 
@@ -75,7 +93,10 @@ def cmd_lab(settings: Settings, args: argparse.Namespace) -> int:
     from yeastar_ctl.lab import control
 
     try:
-        if args.action == "up":
+        if args.action == "provision":
+            control.provision_root(settings, control.LabPaths.from_settings(settings))
+            print(f"lab root ready at {settings.lab.root}")
+        elif args.action == "up":
             print(control.up(settings).describe(settings))
         elif args.action == "down":
             print(f"lab {settings.lab.instance}: {'stopped' if control.down(settings) else 'was not running'}")
@@ -109,9 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="run the control plane (ARI, AMI, web)").set_defaults(func=cmd_run)
     sub.add_parser("demo", help="load the demo data set").set_defaults(func=cmd_demo)
+    sub.add_parser("extensions", help="list extensions and their SIP secrets").set_defaults(func=cmd_extensions)
 
     lab = sub.add_parser("lab", help="the Asterisk lab (a real Asterisk 22 in a Debian root)")
-    lab.add_argument("action", choices=["up", "down", "status", "cli"])
+    lab.add_argument("action", choices=["provision", "up", "down", "status", "cli"])
     lab.add_argument("command", nargs="*", help="for `cli`: a CLI command to run (else interactive)")
     lab.set_defaults(func=cmd_lab)
     return parser

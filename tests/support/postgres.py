@@ -10,6 +10,7 @@ Fixtures (import them into a conftest): ``backend`` is parametrized over sqlite 
 ``db_url`` is a fresh, empty database; ``migrated_db_url`` a fresh database at the head
 revision, copied from a template migrated once per session; ``engine`` and ``session`` sit
 on top of ``migrated_db_url``. Every test gets its own database, so tests are independent.
+``unchanged`` checks that a failing service call leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -23,17 +24,22 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TypeVar
 
 import asyncpg
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from yeastar_ctl.db import models  # noqa: F401  (every table on the metadata)
+from yeastar_ctl.db.base import Base
 from yeastar_ctl.db.engine import make_engine, session_factory
 from yeastar_ctl.db.migrate import upgrade
+from yeastar_ctl.services.errors import ServiceError
 
 PG_BIN_DIR: Final = Path(os.environ.get("YEASTAR_CTL_PG_BIN", "/usr/lib/postgresql/15/bin"))
 PG_URL_ENV: Final = "YEASTAR_CTL_TEST_PG_URL"
@@ -249,3 +255,48 @@ async def engine(migrated_db_url: str) -> AsyncIterator[AsyncEngine]:
 async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     async with session_factory(engine)() as session:
         yield session
+
+
+Rows = dict[str, list[tuple[object, ...]]]
+Unchanged = Callable[..., AbstractAsyncContextManager[pytest.ExceptionInfo[ServiceError]]]
+
+
+@pytest.fixture
+def table_rows(engine: AsyncEngine) -> Callable[[], Awaitable[Rows]]:
+    """Every committed row of every table, read on a connection of its own."""
+
+    async def dump() -> Rows:
+        async with engine.connect() as connection:
+            return {
+                table.name: [
+                    tuple(row)
+                    for row in await connection.execute(
+                        select(table).order_by(*table.primary_key.columns)
+                    )
+                ]
+                for table in Base.metadata.sorted_tables
+            }
+
+    return dump
+
+
+@pytest.fixture
+def unchanged(session: AsyncSession, table_rows: Callable[[], Awaitable[Rows]]) -> Unchanged:
+    """``async with unchanged(ValidationError):`` the call raises and the database is as before.
+
+    The session is committed after the failed call: anything the service left pending would
+    be written then, so an unchanged database shows it left nothing behind.
+    """
+
+    @asynccontextmanager
+    async def check(
+        error: type[ServiceError] = ServiceError, match: str | None = None
+    ) -> AsyncIterator[pytest.ExceptionInfo[ServiceError]]:
+        await session.commit()
+        before = await table_rows()
+        with pytest.raises(error, match=match) as caught:
+            yield caught
+        await session.commit()
+        assert await table_rows() == before
+
+    return check

@@ -55,6 +55,12 @@ class SippRun:
         if self.process.returncode is None:
             self.process.kill()
 
+    def sent_messages(self) -> str:
+        """The SIP messages this SIPp sent, as its message log shows them."""
+        log = self.log_dir / "messages.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        return "\n".join(part for part in text.split("-----") if "message sent" in part)
+
     def errors(self) -> str:
         texts = [self.output[-2000:]]
         for log in sorted(self.log_dir.glob("*errors.log")) + sorted(self.log_dir.glob("*messages.log")):

@@ -25,9 +25,10 @@ class NumberRange:
     high: int
 
     def __contains__(self, number: object) -> bool:
-        return isinstance(number, str) and bool(DIGITS.fullmatch(number)) and (
-            self.low <= int(number) <= self.high
-        )
+        # Written the canonical way only: "06400" would be a different dial string.
+        if not isinstance(number, str) or not DIGITS.fullmatch(number):
+            return False
+        return str(int(number)) == number and self.low <= int(number) <= self.high
 
     def __str__(self) -> str:
         return f"{self.low}-{self.high}"

@@ -189,7 +189,7 @@ async def _extension_ids(
     rows = await session.execute(
         select(Extension.number, Extension.id).where(Extension.number.in_(wanted))
     )
-    found: dict[str, int] = {number: id_ for number, id_ in rows.tuples()}
+    found: dict[str, int] = {number: id_ for number, id_ in rows}
     for number in wanted:
         if number not in found:
             problems.add(field, f"extension {number} does not exist")
@@ -282,7 +282,7 @@ async def _numbers_of(session: AsyncSession, rows: Mapping[int, object]) -> dict
     result = await session.execute(
         select(Extension.id, Extension.number).where(Extension.id.in_(list(rows)))
     )
-    return dict(result.tuples().all())
+    return {ext_id: number for ext_id, number in result}
 
 
 async def _log_in_new_dynamic_agents(
@@ -315,7 +315,7 @@ async def list_members(session: AsyncSession, queue_number: str) -> list[QueueMe
     )
     members = [
         QueueMemberInfo(number, name, member.kind, member.skill_level, member.position)
-        for member, number, name in rows.tuples()
+        for member, number, name in rows
     ]
     return sorted(members, key=member_order)
 
@@ -373,6 +373,6 @@ async def list_managers(session: AsyncSession, queue_number: str) -> list[Manage
     )
     managers = [
         ManagerSpec(number, **{name: getattr(row, name) for name in NOTIFY_FIELDS})
-        for row, number in rows.tuples()
+        for row, number in rows
     ]
     return sorted(managers, key=lambda m: sort_key(m.extension))

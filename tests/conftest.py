@@ -1,0 +1,5 @@
+import sys
+from pathlib import Path
+
+# tests/support holds test helpers (SIPp runner, PostgreSQL server) shared by the suites.
+sys.path.insert(0, str(Path(__file__).parent / "support"))

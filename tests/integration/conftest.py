@@ -1,0 +1,159 @@
+"""The integration lab: `scripts/run` (the README's run command) brings up a real Asterisk 22
+instance and the control plane on test ports with the demo data; tests place SIP calls with
+SIPp and read what happened from Asterisk (ARI) and from the event rows."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from sipp import Sipp, free_udp_port
+from yeastar_ctl.config import Settings, load_settings
+from yeastar_ctl.db.engine import make_engine, session_factory
+from yeastar_ctl.paths import PROJECT_DIR
+
+T = TypeVar("T")
+START_TIMEOUT_S = 240.0
+
+TEST_ENV = {
+    "YEASTAR_CTL_LAB_INSTANCE": "itest",
+    "YEASTAR_CTL_ASTERISK_SIP_PORT": "15060",
+    "YEASTAR_CTL_ASTERISK_ARI_PORT": "18088",
+    "YEASTAR_CTL_ASTERISK_AMI_PORT": "15038",
+    "YEASTAR_CTL_ASTERISK_RTP_START": "21000",
+    "YEASTAR_CTL_ASTERISK_RTP_END": "21499",
+    "YEASTAR_CTL_WEB_PORT": "18080",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/integration" in str(item.path):
+            item.add_marker(pytest.mark.integration)
+
+
+@dataclass(frozen=True)
+class Lab:
+    settings: Settings
+    env: dict[str, str]
+    var_dir: Path
+
+    def ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(PROJECT_DIR / ".venv/bin/yeastar-ctl"), *args],
+            env=self.env, capture_output=True, text=True, check=check, stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+            return bool(json.load(response).get("ari_connected"))
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    var_dir = tmp_path_factory.mktemp("var")
+    env = {**os.environ, **TEST_ENV, "YEASTAR_CTL_VAR_DIR": str(var_dir)}
+    env.pop("YEASTAR_CTL_CONFIG", None)
+    log_path = var_dir / "run.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(PROJECT_DIR / "scripts/run")], env=env, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    settings = load_settings(env=env)
+    lab = Lab(settings, env, var_dir)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not _healthy(settings.web.port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"scripts/run did not come up:\n{log_path.read_text()[-5000:]}")
+        time.sleep(0.2)
+    try:
+        yield lab
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        lab.ctl("lab", "down", check=False)
+
+
+@pytest.fixture
+async def sessions(lab: Lab) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = make_engine(lab.settings.db_url)
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+def sipp(lab: Lab, tmp_path: Path) -> Sipp:
+    return Sipp(lab.settings.asterisk.host, lab.settings.asterisk.sip_port, tmp_path)
+
+
+async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 15.0, what: str = "condition") -> T:
+    """Wait, with a deadline, until `check` returns something truthy (state we poll for)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+@dataclass
+class Phone:
+    """A registered SIPp phone for one extension, on its own UDP port."""
+
+    sipp: Sipp
+    extension: str
+    secret: str
+    port: int
+
+    async def register(self, expires: int = 300) -> None:
+        run = await self.sipp.start(
+            "register", service=self.extension, local_port=self.port,
+            auth=(self.extension, self.secret), values={"contact_port": self.port, "expires": expires},
+        )
+        await run.expect_success(10)
+
+    async def unregister(self) -> None:
+        await self.register(expires=0)
+
+
+@pytest.fixture
+async def phones(sipp: Sipp, sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Callable[[str], Awaitable[Phone]]]:
+    from yeastar_ctl.services.extensions import get_extension
+
+    registered: list[Phone] = []
+
+    async def make(extension: str) -> Phone:
+        async with sessions() as session:
+            ext = await get_extension(session, extension)
+        phone = Phone(sipp, extension, ext.sip_secret, free_udp_port())
+        await phone.register()
+        registered.append(phone)
+        return phone
+
+    yield make
+    for phone in registered:
+        await phone.unregister()

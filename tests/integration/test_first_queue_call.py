@@ -1,0 +1,150 @@
+"""The first real queue call, end to end through Asterisk 22 with SIPp phones:
+caller dials 6400 -> Stasis -> answered, music on hold -> the free static agent 1001 rings ->
+agent answers -> caller and agent bridged -> hang-up -> one queue-call row."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from conftest import Lab, Phone, eventually
+from sipp import Sipp
+from yeastar_ctl.ari import AriClient
+from yeastar_ctl.db.models import QueueCall, RingAttempt
+from yeastar_ctl.services.extensions import get_extension
+
+
+@pytest.fixture
+async def ari(lab: Lab) -> AsyncIterator[AriClient]:
+    a = lab.settings.asterisk
+    async with AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name) as client:
+        yield client
+
+
+async def secret(sessions: async_sessionmaker[AsyncSession], extension: str) -> str:
+    async with sessions() as session:
+        return (await get_extension(session, extension)).sip_secret
+
+
+async def calls_from(sessions: async_sessionmaker[AsyncSession], caller: str) -> list[QueueCall]:
+    async with sessions() as session:
+        rows = await session.scalars(select(QueueCall).where(QueueCall.caller_number == caller))
+        return list(rows)
+
+
+async def ended_call(sessions: async_sessionmaker[AsyncSession], caller: str) -> QueueCall:
+    async def check() -> QueueCall | None:
+        rows = [row for row in await calls_from(sessions, caller) if row.ended_at is not None]
+        return rows[-1] if rows else None
+
+    return await eventually(check, what=f"an ended queue call from {caller}")
+
+
+async def attempts_of(sessions: async_sessionmaker[AsyncSession], call_id: str) -> list[RingAttempt]:
+    async with sessions() as session:
+        rows = await session.scalars(select(RingAttempt).where(RingAttempt.queue_call_id == call_id))
+        return list(rows)
+
+
+async def test_agent_1001_answers_and_the_caller_hangs_up(
+    sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession], ari: AriClient,
+) -> None:
+    agent = await phones("1001")
+    agent_phone = await sipp.start(
+        "agent_answer", service="1001", local_port=agent.port, server=True,
+        values={"ring_ms": 1000, "talk_ms": 30000},
+    )
+    caller = await sipp.start(
+        "caller", service="6400", auth=("1009", await secret(sessions, "1009")),
+        values={"caller": "1009", "hold_ms": 4000},
+    )
+
+    async def bridged_pair() -> bool:
+        return any(len(b.channels) == 2 for b in await ari.bridges.list())
+
+    await eventually(bridged_pair, what="caller and agent in one mixing bridge")
+    await caller.expect_success(30)
+    await agent_phone.expect_success(15)  # Asterisk hung up the agent after the caller left
+
+    call = await ended_call(sessions, "1009")
+    assert call.status.value == "answered"
+    assert call.queue_number == "6400"
+    assert call.agent_extension == "1001"
+    assert call.reason == "caller hung up"
+    assert 1 <= call.ring_seconds <= 3  # the phone rang one second before answering
+    assert 3 <= call.talk_seconds <= 6  # the caller hung up four seconds after the answer
+    attempts = await attempts_of(sessions, call.id)
+    assert [(a.agent_extension, a.result.value) for a in attempts] == [("1001", "answered")]
+    assert not await ari.bridges.list()  # the bridge is gone with the call
+
+
+async def test_agent_hangs_up_first(
+    sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    agent = await phones("1001")
+    agent_phone = await sipp.start(
+        "agent_answer", service="1001", local_port=agent.port, server=True,
+        values={"ring_ms": 200, "talk_ms": 1500},
+    )
+    caller = await sipp.start(
+        "caller", service="6400", auth=("1008", await secret(sessions, "1008")),
+        values={"caller": "1008", "hold_ms": 30000},
+    )
+    await agent_phone.expect_success(30)
+    await caller.expect_success(15)  # the caller got Asterisk's BYE, long before its own 30 s
+
+    call = await ended_call(sessions, "1008")
+    assert call.status.value == "answered"
+    assert call.reason == "agent hung up"
+    assert call.agent_extension == "1001"
+
+
+async def test_caller_gives_up_while_the_agent_rings(
+    sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    agent = await phones("1001")
+    agent_phone = await sipp.start("agent_no_answer", service="1001", local_port=agent.port, server=True)
+    caller = await sipp.start(
+        "caller", service="6400", auth=("1007", await secret(sessions, "1007")),
+        values={"caller": "1007", "hold_ms": 2500},
+    )
+    await caller.expect_success(30)
+    await agent_phone.expect_success(15)  # the ringing phone received CANCEL
+
+    call = await ended_call(sessions, "1007")
+    assert call.status.value == "abandoned"
+    assert call.answered_at is None and call.agent_extension is None
+    assert 2 <= call.ring_seconds <= 4
+    assert call.talk_seconds == 0
+    attempts = await attempts_of(sessions, call.id)
+    assert [(a.agent_extension, a.result.value) for a in attempts] == [("1001", "cancelled")]
+
+
+async def test_caller_gives_up_with_no_agent_registered(
+    sipp: Sipp, sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    caller = await sipp.start(
+        "caller", service="6400", auth=("1006", await secret(sessions, "1006")),
+        values={"caller": "1006", "hold_ms": 2000},
+    )
+    await caller.expect_success(30)
+    call = await ended_call(sessions, "1006")
+    assert call.status.value == "abandoned"
+    assert await attempts_of(sessions, call.id) == []  # nobody was rung: 1001 and 1002 are offline
+
+
+async def test_an_unknown_feature_code_plays_an_error_and_changes_nothing(
+    sipp: Sipp, sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    before = await calls_from(sessions, "1005")
+    caller = await sipp.start(
+        "caller", service="*999", auth=("1005", await secret(sessions, "1005")),
+        values={"caller": "1005", "hold_ms": 120000},
+    )
+    # Answered, heard the error prompt, and Asterisk hung up: the caller itself would wait 120 s.
+    await caller.expect_success(30)
+    assert "BYE sip:" not in caller.sent_messages()
+    assert await calls_from(sessions, "1005") == before
