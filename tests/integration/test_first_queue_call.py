@@ -148,3 +148,30 @@ async def test_an_unknown_feature_code_plays_an_error_and_changes_nothing(
     await caller.expect_success(30)
     assert "BYE sip:" not in caller.sent_messages()
     assert await calls_from(sessions, "1005") == before
+
+
+async def test_maximum_waiting_time_sends_the_caller_to_the_failover_and_counts_a_miss(
+    lab: Lab, sipp: Sipp, sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    from dataclasses import replace
+
+    from yeastar_ctl.db.queue_settings import QueueSettings
+    from yeastar_ctl.services.queues import create_queue, get_by_number, set_members
+
+    async with sessions.begin() as session:
+        if await get_by_number(session, "6401") is None:
+            await create_queue(session, "6401", "Short wait", replace(QueueSettings(), max_wait_seconds=3))
+            await set_members(session, "6401", static=[("1002", 1)], dynamic=[])
+    applied = lab.ctl("apply")
+    assert "extensions.conf" in applied.stdout.splitlines()[0]  # the new queue number is dialable
+
+    caller = await sipp.start(
+        "caller", service="6401", auth=("1004", await secret(sessions, "1004")),
+        values={"caller": "1004", "hold_ms": 60000},
+    )
+    await caller.expect_success(20)  # Asterisk hung up on the caller (failover: Hang up)
+    call = await ended_call(sessions, "1004")
+    assert call.status.value == "missed"
+    assert call.reason == "timed out"
+    assert call.queue_number == "6401"
+    assert 3 <= call.ring_seconds <= 5

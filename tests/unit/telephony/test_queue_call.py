@@ -1,0 +1,262 @@
+"""The queue-call flow against a fake ARI: the events a real Asterisk would send are fed in by
+the test, and the test reads back what the flow asked Asterisk to do and what it recorded."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Sequence
+
+import pytest
+
+from yeastar_ctl.ari import AriNotFound, AriServerError
+from yeastar_ctl.telephony.ports import CallerInfo, QueueMember, QueueRoute
+from yeastar_ctl.telephony.queue_call import QueueCallFlow
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Bridge:
+    id: str
+
+
+@dataclass
+class FakeAri:
+    """Records requests; `fail` makes the named operation raise the given error."""
+
+    requests: list[tuple[Any, ...]] = field(default_factory=list)
+    fail: dict[str, Exception] = field(default_factory=dict)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.channels = self
+        self.bridges = _Bridges(self)
+
+    def _record(self, *request: Any) -> None:
+        if request[0] in self.fail:
+            raise self.fail.pop(request[0])
+        self.requests.append(request)
+        self.changed.set()
+
+    async def answer(self, channel_id: str) -> None:
+        self._record("answer", channel_id)
+
+    async def start_moh(self, channel_id: str, moh_class: str | None = None) -> None:
+        self._record("start_moh", channel_id, moh_class)
+
+    async def stop_moh(self, channel_id: str) -> None:
+        self._record("stop_moh", channel_id)
+
+    async def hangup(self, channel_id: str, reason: str | None = None) -> None:
+        self._record("hangup", channel_id)
+
+    async def originate(self, endpoint: str, **kwargs: Any) -> None:
+        self._record("originate", endpoint, kwargs["channel_id"])
+
+    def originated(self) -> list[tuple[str, str]]:
+        return [(r[1], r[2]) for r in self.requests if r[0] == "originate"]
+
+    async def wait_for(self, predicate: Any) -> Any:
+        async def until() -> Any:
+            while not (value := predicate()):
+                self.changed.clear()
+                await self.changed.wait()
+            return value
+
+        return await asyncio.wait_for(until(), 2)
+
+
+class _Bridges:
+    def __init__(self, ari: FakeAri) -> None:
+        self._ari = ari
+
+    async def create(self, bridge_type: str = "mixing", **kwargs: Any) -> Bridge:
+        self._ari._record("bridge_create", bridge_type)
+        return Bridge("b1")
+
+    async def add_channel(self, bridge_id: str, channel_ids: Sequence[str]) -> None:
+        self._ari._record("bridge_add", bridge_id, tuple(channel_ids))
+
+    async def destroy(self, bridge_id: str) -> None:
+        self._ari._record("bridge_destroy", bridge_id)
+
+
+@dataclass
+class FakeRecorder:
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+    async def joined(self, call_id: str, queue: QueueRoute, caller: CallerInfo, channel_id: str, at: datetime) -> None:
+        self.rows.append(("joined", queue.number, caller.number))
+
+    async def ring_started(self, call_id: str, agent: str, at: datetime) -> int:
+        self.rows.append(("ring", agent))
+        return len(self.rows)
+
+    async def ring_ended(self, attempt_id: int, result: str, at: datetime) -> None:
+        self.rows.append(("ring_ended", result))
+
+    async def answered(self, call_id: str, agent: str, at: datetime) -> None:
+        self.rows.append(("answered", agent))
+
+    async def ended(self, call_id: str, status: str, at: datetime, reason: str | None) -> None:
+        self.rows.append(("ended", status, reason))
+
+
+class FakePresence:
+    def __init__(self, online: Sequence[str], changed: asyncio.Event) -> None:
+        self.online = set(online)
+        self.queries = 0
+        self._changed = changed
+
+    async def availability(self, extensions: Sequence[str]) -> dict[str, tuple[bool, bool]]:
+        self.queries += 1
+        self._changed.set()
+        return {ext: (ext in self.online, False) for ext in extensions}
+
+
+class Tracker:
+    def __init__(self) -> None:
+        self.flows: dict[str, QueueCallFlow] = {}
+
+    def track(self, channel_id: str, flow: QueueCallFlow) -> None:
+        self.flows[channel_id] = flow
+
+    def untrack(self, channel_id: str) -> None:
+        self.flows.pop(channel_id, None)
+
+    def engaged_agents(self) -> set[str]:
+        return {a for f in self.flows.values() if (a := f.engaged_agent())}
+
+
+ROUTE = QueueRoute(
+    number="6400", name="Support", music_on_hold="default", agent_timeout_seconds=20,
+    retry_interval_seconds=5, max_wait_seconds=300,
+    members=(QueueMember("1001", "static", 1), QueueMember("1002", "static", 2), QueueMember("1003", "dynamic", 1)),
+)
+
+
+@dataclass
+class Scenario:
+    ari: FakeAri
+    recorder: FakeRecorder
+    tracker: Tracker
+    flow: QueueCallFlow
+    task: asyncio.Task[None]
+    presence: FakePresence
+
+    async def ringing(self, count: int = 1) -> tuple[str, str]:
+        return (await self.ari.wait_for(lambda: len(self.ari.originated()) >= count and self.ari.originated()))[-1]
+
+    async def done(self) -> None:
+        await asyncio.wait_for(self.task, 2)
+
+
+@pytest.fixture
+async def start() -> Any:
+    tasks: list[asyncio.Task[None]] = []
+
+    def make(online: Sequence[str] = ("1001", "1002"), ari: FakeAri | None = None) -> Scenario:
+        ari = ari or FakeAri()
+        recorder, tracker = FakeRecorder(), Tracker()
+        presence = FakePresence(online, ari.changed)
+        flow = QueueCallFlow(
+            ari=ari, recorder=recorder, presence=presence, tracker=tracker,  # type: ignore[arg-type]
+            route=ROUTE, caller_channel_id="caller", caller=CallerInfo("15880123456", "Terrell"),
+            call_id="c1", app="yeastar_ctl", clock=FakeClock(),
+        )
+        task = asyncio.create_task(flow.run())
+        tasks.append(task)
+        return Scenario(ari, recorder, tracker, flow, task, presence)
+
+    yield make
+    for task in tasks:
+        task.cancel()
+
+
+async def test_caller_joins_hears_moh_agent_1001_answers_and_they_are_bridged(start: Any) -> None:
+    s = start()
+    endpoint, agent_channel = await s.ringing()
+    assert endpoint == "PJSIP/1001"  # the first static agent in list order
+    assert s.flow.agent_answered(agent_channel)
+    await s.ari.wait_for(lambda: any(r[0] == "bridge_add" for r in s.ari.requests))
+    assert ("bridge_add", "b1", ("caller", agent_channel)) in s.ari.requests
+    assert s.tracker.engaged_agents() == {"1001"}
+
+    s.flow.channel_gone("caller", 16)
+    await s.done()
+    assert s.recorder.rows == [
+        ("joined", "6400", "15880123456"), ("ring", "1001"), ("ring_ended", "answered"),
+        ("answered", "1001"), ("ended", "answered", "caller hung up"),
+    ]
+    assert ("answer", "caller") in s.ari.requests and ("start_moh", "caller", "default") in s.ari.requests
+    assert ("hangup", agent_channel) in s.ari.requests and ("bridge_destroy", "b1") in s.ari.requests
+    assert s.tracker.flows == {}
+
+
+async def test_caller_hangs_up_while_the_agent_rings_cancels_the_ring_and_is_abandoned(start: Any) -> None:
+    s = start()
+    _, agent_channel = await s.ringing()
+    s.flow.channel_gone("caller", 16)
+    await s.done()
+    assert ("hangup", agent_channel) in s.ari.requests
+    assert s.recorder.rows[-2:] == [("ring_ended", "cancelled"), ("ended", "abandoned", "caller hung up")]
+
+
+async def test_a_busy_agent_is_skipped_and_the_next_static_agent_rings(start: Any) -> None:
+    s = start()
+    _, first = await s.ringing()
+    s.flow.channel_gone(first, 17)  # user busy
+    endpoint, second = await s.ringing(2)
+    assert endpoint == "PJSIP/1002"
+    s.flow.agent_answered(second)
+    await s.ari.wait_for(lambda: ("answered", "1002") in s.recorder.rows)
+    assert ("ring_ended", "busy") in s.recorder.rows
+    s.flow.channel_gone(second, 16)
+    await s.done()
+    assert s.recorder.rows[-1] == ("ended", "answered", "agent hung up")
+
+
+async def test_an_originate_error_counts_as_a_failed_ring_and_the_next_agent_rings(start: Any) -> None:
+    ari = FakeAri(fail={"originate": AriServerError(500, "boom", "POST", "/channels")})
+    s = start(ari=ari)
+    endpoint, _ = await s.ringing()
+    assert endpoint == "PJSIP/1002"
+    assert ("ring_ended", "failed") in s.recorder.rows
+
+
+async def test_a_late_answer_from_an_old_attempt_is_refused(start: Any) -> None:
+    s = start()
+    _, first = await s.ringing()
+    s.flow.channel_gone(first, 19)  # no answer
+    await s.ringing(2)
+    assert not s.flow.agent_answered(first)
+    assert not s.flow.agent_answered("somebody-else")
+
+
+async def test_a_caller_gone_before_the_answer_records_nothing(start: Any) -> None:
+    ari = FakeAri(fail={"answer": AriNotFound(404, "Channel not found", "POST", "/channels/caller/answer")})
+    s = start(ari=ari)
+    await s.done()
+    assert s.recorder.rows == []
+
+
+async def test_dynamic_agents_are_not_rung_before_they_can_log_in(start: Any) -> None:
+    s = start(online=("1003",))
+    await s.ari.wait_for(lambda: s.presence.queries)  # the flow looked for a free agent
+    s.flow.channel_gone("caller", 16)
+    await s.done()
+    assert s.ari.originated() == []
+    assert s.recorder.rows[-1] == ("ended", "abandoned", "caller hung up")
