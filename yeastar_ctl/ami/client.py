@@ -56,10 +56,20 @@ class AmiClient:
         self._connected = False
 
     async def connect(self) -> None:
+        where = f"{self._manager.config['host']}:{self._manager.config['port']}"
         try:
             await asyncio.wait_for(self._manager.connect(), self._timeout)
+            # panoramisk logs in after the TCP connect and only records the answer: wait for it
+            # so a wrong secret fails here, clearly, instead of as a later time-out.
+            login = self._manager.authenticated_future
+            if login is not None:
+                await asyncio.wait_for(asyncio.shield(login), self._timeout)
         except (OSError, asyncio.TimeoutError) as exc:
-            raise AmiError(f"cannot connect to AMI at {self._manager.config['host']}:{self._manager.config['port']}: {exc}") from exc
+            self._manager.close()
+            raise AmiError(f"cannot connect to AMI at {where}: {exc or 'timed out'}") from exc
+        if not self._manager.authenticated:
+            self._manager.close()
+            raise AmiError(f"AMI at {where} refused the login of user {self._manager.config['username']!r}")
         self._connected = True
 
     async def action(self, action: Mapping[str, Any]) -> AmiResponse:
