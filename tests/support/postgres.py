@@ -92,7 +92,7 @@ class PostgresServer:
         _run_async(run)
 
     def create_database(self, name: str, template: str = "template0") -> str:
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         self.owned_databases.add(name)
         return self.url_for(name)
 

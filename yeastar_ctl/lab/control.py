@@ -105,14 +105,15 @@ def _ari_ready(settings: Settings) -> str | None:
 
 def _ensure_proc(paths: LabPaths) -> None:
     proc = paths.root / "proc"
-    if not os.path.ismount(proc):
+    if paths.root.resolve() != Path("/") and not os.path.ismount(proc):
         subprocess.run(["mount", "-t", "proc", "proc", str(proc)], check=True)
 
 
 def _prepare_instance(settings: Settings, paths: LabPaths) -> None:
     # Without the host's /etc/hosts, Asterisk's own host-name lookups go to DNS and every call
-    # set-up stalls for seconds.
-    shutil.copyfile("/etc/hosts", paths.root / "etc/hosts")
+    # set-up stalls for seconds. (A root of "/" — the Docker image — already has it.)
+    if paths.root.resolve() != Path("/"):
+        shutil.copyfile("/etc/hosts", paths.root / "etc/hosts")
     for directory in (paths.etc_dir, paths.run_dir, paths.log_dir, paths.spool_dir,
                       paths.inst_dir / "lib", paths.inst_dir / "cache"):
         directory.mkdir(parents=True, exist_ok=True)
