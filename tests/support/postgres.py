@@ -105,7 +105,8 @@ class PostgresServer:
             for name in sorted(self.owned_databases):
                 self.drop_database(name)
             return
-        stop = [str(PG_BIN_DIR / "pg_ctl"), "stop", "-m", "immediate", "-D", str(self.data_dir / "data")]
+        data = str(self.data_dir / "data")
+        stop = [str(PG_BIN_DIR / "pg_ctl"), "stop", "-m", "immediate", "-D", data]
         subprocess.run(_as_server_user(stop), check=False, capture_output=True)
         shutil.rmtree(self.data_dir, ignore_errors=True)
         self.data_dir = None

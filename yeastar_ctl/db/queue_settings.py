@@ -8,7 +8,7 @@ Defaults the seed states: max wait 1800 s (its screenshots), max callers 0 (unli
 60 s, alarm threshold 80 %, skill level 1, weight 1 (range 1-999), acceleration 10-1800 s.
 Defaults chosen here where the seed is silent:
 - ``wrapup_seconds = 10``: with 0 an agent is offered the next call the instant they hang up,
-  which is never what a call center wants; Yeastar's portal also pre-fills a short wrap-up.
+  before any note can be taken (the seed's agent guide expects notes in wrap-up time).
 - ``agent_timeout_seconds = 30``, ``retry_interval_seconds = 5``, ``auto_pause_threshold = 3``.
 - ``acceleration_seconds = 60`` (the seed's worked example), ``sla_eval_interval_minutes = 10``.
 - Both "empty" condition sets default to all three states, as the seed's screenshots show them.

@@ -10,7 +10,7 @@ RANDOM_BITS: Final = 48  # 12 hex digits: collisions within one second are out o
 
 
 def make_call_id(at: datetime, rng: random.Random) -> str:
-    """``YYYYmmddHHMMSS`` (UTC) followed by 12 random hex digits, e.g. ``20250624130809a1b2c3d4e5f6``.
+    """``YYYYmmddHHMMSS`` (UTC) and 12 random hex digits: ``20250624130809a1b2c3d4e5f6``.
 
     ``rng`` is passed in so that tests (and the pure ACD) stay deterministic; production code
     passes ``random.SystemRandom()``.

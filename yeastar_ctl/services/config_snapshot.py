@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.db.enums import DynamicAgentStatus, FeatureCodeKey, MemberKind
@@ -102,21 +102,31 @@ class ConfigSnapshot:
         return tuple(q for q in self.queues if any(m.extension == extension for m in q.members))
 
 
-async def load_config_snapshot(session: AsyncSession) -> ConfigSnapshot:
-    extensions = list(await session.scalars(select(Extension)))
-    number_of = {e.id: e.number for e in extensions}
+async def _queue_configs(
+    session: AsyncSession, *conditions: ColumnElement[bool]
+) -> list[QueueConfig]:
+    queue_rows = list(await session.scalars(select(Queue).where(*conditions)))
+    ids = [queue.id for queue in queue_rows]
     members: dict[int, list[MemberConfig]] = {}
-    for row in await session.scalars(select(QueueMember)):
-        members.setdefault(row.queue_id, []).append(
-            MemberConfig(number_of[row.extension_id], row.kind, row.skill_level, row.position)
+    member_rows = await session.execute(
+        select(QueueMember, Extension.number)
+        .join(Extension, QueueMember.extension_id == Extension.id)
+        .where(QueueMember.queue_id.in_(ids))
+    )
+    for member, number in member_rows:
+        members.setdefault(member.queue_id, []).append(
+            MemberConfig(number, member.kind, member.skill_level, member.position)
         )
     managers: dict[int, list[ManagerSpec]] = {}
-    for manager in await session.scalars(select(QueueManager)):
+    manager_rows = await session.execute(
+        select(QueueManager, Extension.number)
+        .join(Extension, QueueManager.extension_id == Extension.id)
+        .where(QueueManager.queue_id.in_(ids))
+    )
+    for manager, number in manager_rows:
         flags = {name: getattr(manager, name) for name in NOTIFY_FIELDS}
-        managers.setdefault(manager.queue_id, []).append(
-            ManagerSpec(number_of[manager.extension_id], **flags)
-        )
-    queues = [
+        managers.setdefault(manager.queue_id, []).append(ManagerSpec(number, **flags))
+    configs = [
         QueueConfig(
             number=queue.number,
             name=queue.name,
@@ -126,15 +136,26 @@ async def load_config_snapshot(session: AsyncSession) -> ConfigSnapshot:
                 sorted(managers.get(queue.id, []), key=lambda m: sort_key(m.extension))
             ),
         )
-        for queue in await session.scalars(select(Queue))
+        for queue in queue_rows
     ]
+    return sorted(configs, key=lambda q: sort_key(q.number))
+
+
+async def load_queue_config(session: AsyncSession, number: str) -> QueueConfig | None:
+    """One queue as the snapshot would hold it, for a caller joining that queue."""
+    found = await _queue_configs(session, Queue.number == number)
+    return found[0] if found else None
+
+
+async def load_config_snapshot(session: AsyncSession) -> ConfigSnapshot:
+    extensions = await session.scalars(select(Extension))
     options = await get_queue_options(session)
     return ConfigSnapshot(
         extensions=tuple(
             ExtensionConfig(e.number, e.name, e.sip_secret, e.email)
             for e in sorted(extensions, key=lambda e: sort_key(e.number))
         ),
-        queues=tuple(sorted(queues, key=lambda q: sort_key(q.number))),
+        queues=tuple(await _queue_configs(session)),
         feature_codes=tuple(
             FeatureCodeConfig(row.key, row.code, row.enabled)
             for row in await list_feature_codes(session)

@@ -102,7 +102,9 @@ async def ensure_number_unambiguous(session: AsyncSession, number: str, field: s
     before = set(find_ambiguities(codes, numbers))
     introduced = [a for a in find_ambiguities(codes, numbers | {number}) if a not in before]
     if introduced:
-        raise ValidationError(field, f"{number} would make a feature code ambiguous: {introduced[0]}")
+        raise ValidationError(
+            field, f"{number} would make a feature code ambiguous: {introduced[0]}"
+        )
 
 
 async def list_feature_codes(session: AsyncSession) -> list[FeatureCode]:

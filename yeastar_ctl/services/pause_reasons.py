@@ -30,7 +30,9 @@ DEFAULT_PAUSE_REASONS: Final[tuple[tuple[str, str], ...]] = (
 
 
 async def list_pause_reasons(session: AsyncSession) -> list[PauseReason]:
-    rows = await session.scalars(select(PauseReason).order_by(PauseReason.position, PauseReason.code))
+    rows = await session.scalars(
+        select(PauseReason).order_by(PauseReason.position, PauseReason.code)
+    )
     return list(rows)
 
 

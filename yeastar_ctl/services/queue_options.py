@@ -47,9 +47,8 @@ async def update_queue_options(
     if disposition_auto_sync_enabled is not None:
         problems.flag("disposition_auto_sync_enabled", disposition_auto_sync_enabled)
     if disposition_auto_sync_hours is not None:
-        problems.integer(
-            "disposition_auto_sync_hours", disposition_auto_sync_hours, *DISPOSITION_SYNC_HOURS_RANGE
-        )
+        low, high = DISPOSITION_SYNC_HOURS_RANGE
+        problems.integer("disposition_auto_sync_hours", disposition_auto_sync_hours, low, high)
     problems.raise_if_any()
     options = await get_queue_options(session)
     if shared_wrapup is not None:

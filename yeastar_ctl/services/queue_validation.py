@@ -108,7 +108,7 @@ def check_queue_settings(problems: Problems, settings: QueueSettings) -> QueueSe
     )
     if settings.alert_info is not None:
         problems.pattern(
-            "alert_info", settings.alert_info, ALERT_INFO, "printable text of at most 128 characters"
+            "alert_info", settings.alert_info, ALERT_INFO, "printable text, at most 128 characters"
         )
     for name in ("leave_empty_conditions", "join_empty_conditions"):
         normalised[name] = _check_conditions(problems, name, getattr(settings, name))

@@ -8,9 +8,9 @@ from typing import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from yeastar_ctl.ari import AriClient, AriError, AriNotFound
+from yeastar_ctl.ari import AriClient, AriError
 from yeastar_ctl.services import call_events
-from yeastar_ctl.services.config_snapshot import load_config_snapshot
+from yeastar_ctl.services.config_snapshot import load_queue_config
 from yeastar_ctl.telephony.ports import CallerInfo, QueueMember, QueueRoute
 
 
@@ -23,8 +23,7 @@ class DbQueueDirectory:
 
     async def queue_route(self, number: str) -> QueueRoute | None:
         async with self._sessions() as session:
-            snapshot = await load_config_snapshot(session)
-        queue = snapshot.queue(number)
+            queue = await load_queue_config(session, number)
         if queue is None:
             return None
         s = queue.settings
@@ -83,9 +82,7 @@ class AriPresence:
     async def _one(self, extension: str) -> tuple[bool, bool]:
         try:
             endpoint = await self._ari.endpoints.get("PJSIP", extension)
-        except AriNotFound:
-            return (False, False)
-        except AriError:
+        except AriError:  # unknown endpoint (not found) or ARI trouble: do not ring it
             return (False, False)
         return (endpoint.online, bool(endpoint.channel_ids))
 

@@ -12,6 +12,7 @@ from yeastar_ctl.services.config_snapshot import (
     MemberConfig,
     PauseReasonConfig,
     load_config_snapshot,
+    load_queue_config,
 )
 from yeastar_ctl.services.queues import ManagerSpec
 
@@ -76,3 +77,10 @@ async def test_snapshot_is_deterministic_and_hashable(session: AsyncSession) -> 
     second = await load_config_snapshot(session)
     assert first == second
     assert hash(first) == hash(second)
+
+
+async def test_one_queue_loads_like_the_snapshot_has_it(session: AsyncSession) -> None:
+    await _build(session)
+    snapshot = await load_config_snapshot(session)
+    assert await load_queue_config(session, "6400") == snapshot.queue("6400")
+    assert await load_queue_config(session, "6499") is None

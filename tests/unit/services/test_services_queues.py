@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,9 +18,9 @@ from yeastar_ctl.db.enums import (
     MemberKind,
     RingStrategy,
 )
-from yeastar_ctl.db.models import AgentEvent
+from yeastar_ctl.db.models import AgentEvent, QueueCall, QueueMember
 from yeastar_ctl.db.queue_settings import DEFAULT_QUEUE_SETTINGS, QueueSettings
-from yeastar_ctl.services import extensions, queue_options, queues
+from yeastar_ctl.services import call_events, extensions, queue_options, queues
 from yeastar_ctl.services.errors import NotFoundError, ValidationError
 from yeastar_ctl.services.numbering import NumberRange
 from yeastar_ctl.services.queues import ManagerSpec, MembersChange, QueueMemberInfo
@@ -260,10 +261,17 @@ async def test_managers(session: AsyncSession, unchanged: Unchanged) -> None:
         await queues.set_managers(session, "6400", [ManagerSpec("4242")])
 
 
-async def test_delete_queue_removes_members(session: AsyncSession) -> None:
+async def test_delete_queue_removes_members_and_keeps_history(session: AsyncSession) -> None:
     await _extensions(session, "1001")
     await queues.create_queue(session, "6400", "Support")
     await queues.set_members(session, "6400", static=[("1001", 1)])
+    joined = datetime(2025, 6, 24, 13, 0, tzinfo=UTC)
+    await call_events.record_call_joined(
+        session, call_id="c1", queue_number="6400", caller_number="5001", joined_at=joined
+    )
     await queues.delete_queue(session, "6400")
     assert await queues.list_queues(session) == []
+    assert (await session.scalars(select(QueueMember))).all() == []
     assert await extensions.get_by_number(session, "1001") is not None
+    call = await session.scalar(select(QueueCall).execution_options(populate_existing=True))
+    assert call is not None and (call.queue_id, call.queue_number) == (None, "6400")
