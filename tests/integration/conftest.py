@@ -19,7 +19,7 @@ from typing import TypeVar
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from sipp import Sipp, free_udp_port
+from sipp import Sipp, SippRun, free_udp_port
 from yeastar_ctl.config import Settings, load_settings
 from yeastar_ctl.db.engine import make_engine, session_factory
 from yeastar_ctl.paths import PROJECT_DIR
@@ -138,6 +138,16 @@ class Phone:
 
     async def unregister(self) -> None:
         await self.register(expires=0)
+
+    async def answer_next_call(self, *, ring_ms: int, talk_ms: int) -> SippRun:
+        """Ring `ring_ms`, answer, and hang up after `talk_ms` unless the other side does first."""
+        return await self.sipp.start(
+            "agent_answer", service=self.extension, local_port=self.port, server=True,
+            values={"ring_ms": ring_ms, "talk_ms": talk_ms},
+        )
+
+    async def ring_without_answering(self) -> SippRun:
+        return await self.sipp.start("agent_no_answer", service=self.extension, local_port=self.port, server=True)
 
 
 @pytest.fixture

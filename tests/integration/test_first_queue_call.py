@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conftest import Lab, Phone, eventually
-from sipp import Sipp
+from sipp import Sipp, SippRun
 from yeastar_ctl.ari import AriClient
 from yeastar_ctl.db.models import QueueCall, RingAttempt
 from yeastar_ctl.services.extensions import get_extension
@@ -27,6 +27,14 @@ async def ari(lab: Lab) -> AsyncIterator[AriClient]:
 async def secret(sessions: async_sessionmaker[AsyncSession], extension: str) -> str:
     async with sessions() as session:
         return (await get_extension(session, extension)).sip_secret
+
+
+async def dial(sipp: Sipp, sessions: async_sessionmaker[AsyncSession], caller: str, number: str, hold_ms: int) -> SippRun:
+    """Extension `caller` dials `number` and stays `hold_ms` after the answer unless hung up on."""
+    return await sipp.start(
+        "caller", service=number, auth=(caller, await secret(sessions, caller)),
+        values={"caller": caller, "hold_ms": hold_ms},
+    )
 
 
 async def calls_from(sessions: async_sessionmaker[AsyncSession], caller: str) -> list[QueueCall]:
@@ -53,14 +61,8 @@ async def test_agent_1001_answers_and_the_caller_hangs_up(
     sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession], ari: AriClient,
 ) -> None:
     agent = await phones("1001")
-    agent_phone = await sipp.start(
-        "agent_answer", service="1001", local_port=agent.port, server=True,
-        values={"ring_ms": 1000, "talk_ms": 30000},
-    )
-    caller = await sipp.start(
-        "caller", service="6400", auth=("1009", await secret(sessions, "1009")),
-        values={"caller": "1009", "hold_ms": 4000},
-    )
+    agent_phone = await agent.answer_next_call(ring_ms=1000, talk_ms=30000)
+    caller = await dial(sipp, sessions, "1009", "6400", hold_ms=4000)
 
     async def bridged_pair() -> bool:
         return any(len(b.channels) == 2 for b in await ari.bridges.list())
@@ -85,14 +87,8 @@ async def test_agent_hangs_up_first(
     sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     agent = await phones("1001")
-    agent_phone = await sipp.start(
-        "agent_answer", service="1001", local_port=agent.port, server=True,
-        values={"ring_ms": 200, "talk_ms": 1500},
-    )
-    caller = await sipp.start(
-        "caller", service="6400", auth=("1008", await secret(sessions, "1008")),
-        values={"caller": "1008", "hold_ms": 30000},
-    )
+    agent_phone = await agent.answer_next_call(ring_ms=200, talk_ms=1500)
+    caller = await dial(sipp, sessions, "1008", "6400", hold_ms=30000)
     await agent_phone.expect_success(30)
     await caller.expect_success(15)  # the caller got Asterisk's BYE, long before its own 30 s
 
@@ -106,11 +102,8 @@ async def test_caller_gives_up_while_the_agent_rings(
     sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     agent = await phones("1001")
-    agent_phone = await sipp.start("agent_no_answer", service="1001", local_port=agent.port, server=True)
-    caller = await sipp.start(
-        "caller", service="6400", auth=("1007", await secret(sessions, "1007")),
-        values={"caller": "1007", "hold_ms": 2500},
-    )
+    agent_phone = await agent.ring_without_answering()
+    caller = await dial(sipp, sessions, "1007", "6400", hold_ms=2500)
     await caller.expect_success(30)
     await agent_phone.expect_success(15)  # the ringing phone received CANCEL
 
@@ -126,10 +119,7 @@ async def test_caller_gives_up_while_the_agent_rings(
 async def test_caller_gives_up_with_no_agent_registered(
     sipp: Sipp, sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    caller = await sipp.start(
-        "caller", service="6400", auth=("1006", await secret(sessions, "1006")),
-        values={"caller": "1006", "hold_ms": 2000},
-    )
+    caller = await dial(sipp, sessions, "1006", "6400", hold_ms=2000)
     await caller.expect_success(30)
     call = await ended_call(sessions, "1006")
     assert call.status.value == "abandoned"
@@ -140,10 +130,7 @@ async def test_an_unknown_feature_code_plays_an_error_and_changes_nothing(
     sipp: Sipp, sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     before = await calls_from(sessions, "1005")
-    caller = await sipp.start(
-        "caller", service="*999", auth=("1005", await secret(sessions, "1005")),
-        values={"caller": "1005", "hold_ms": 120000},
-    )
+    caller = await dial(sipp, sessions, "1005", "*999", hold_ms=120000)
     # Answered, heard the error prompt, and Asterisk hung up: the caller itself would wait 120 s.
     await caller.expect_success(30)
     assert "BYE sip:" not in caller.sent_messages()
@@ -165,10 +152,7 @@ async def test_maximum_waiting_time_sends_the_caller_to_the_failover_and_counts_
     applied = lab.ctl("apply")
     assert "extensions.conf" in applied.stdout.splitlines()[0]  # the new queue number is dialable
 
-    caller = await sipp.start(
-        "caller", service="6401", auth=("1004", await secret(sessions, "1004")),
-        values={"caller": "1004", "hold_ms": 60000},
-    )
+    caller = await dial(sipp, sessions, "1004", "6401", hold_ms=60000)
     await caller.expect_success(20)  # Asterisk hung up on the caller (failover: Hang up)
     call = await ended_call(sessions, "1004")
     assert call.status.value == "missed"
