@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# The routing vocabulary belongs to the decision core; storage uses the same values.
+from yeastar_ctl.acd.vocabulary import EmptyCondition as EmptyCondition
+from yeastar_ctl.acd.vocabulary import RingStrategy as RingStrategy
+
 
 class Presence(StrEnum):
     AVAILABLE = "available"
@@ -17,15 +21,6 @@ class Presence(StrEnum):
     DO_NOT_DISTURB = "do_not_disturb"
     LUNCH_BREAK = "lunch_break"
     OFF_WORK = "off_work"
-
-
-class RingStrategy(StrEnum):
-    RING_ALL = "ring_all"
-    LEAST_RECENT = "least_recent"
-    FEWEST_CALLS = "fewest_calls"
-    RANDOM = "random"
-    RRMEMORY = "rrmemory"
-    LINEAR = "linear"
 
 
 class DestinationType(StrEnum):
@@ -39,14 +34,6 @@ class DestinationType(StrEnum):
     QUEUE = "queue"
     EXTERNAL_NUMBER = "external_number"
     PLAY_PROMPT_AND_EXIT = "play_prompt_and_exit"
-
-
-class EmptyCondition(StrEnum):
-    """States that make an agent count as absent for leave-/join-when-empty."""
-
-    UNAVAILABLE = "unavailable"
-    PAUSED = "paused"
-    BUSY = "busy"
 
 
 class CallbackMethod(StrEnum):

@@ -1,0 +1,76 @@
+"""The order in which a queue's candidate agents are rung, per ring strategy (seed, Basic)."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timezone
+from typing import Sequence
+
+from yeastar_ctl.acd.model import Membership
+from yeastar_ctl.acd.vocabulary import RingStrategy
+
+# An agent that never logged in / never had a call sorts before everybody else.
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+Candidate = tuple[str, Membership]  # (extension, membership in this queue)
+
+
+def _static_order(c: Candidate) -> tuple[int, str]:
+    return (c[1].position, c[0])
+
+
+def _login_order(c: Candidate) -> tuple[datetime, int, str]:
+    return (c[1].login_at or _EPOCH, c[1].position, c[0])
+
+
+def list_order(members: Sequence[Candidate]) -> list[Candidate]:
+    """Static agents in the static-agent list order, then dynamic agents in login order."""
+    static = sorted((c for c in members if c[1].static), key=_static_order)
+    dynamic = sorted((c for c in members if not c[1].static), key=_login_order)
+    return static + dynamic
+
+
+def linear_order(members: Sequence[Candidate]) -> list[Candidate]:
+    """Seed, Linear: static only -> list order; dynamic only -> login order; mixed -> login order."""
+    if all(c[1].static for c in members):
+        return sorted(members, key=_static_order)
+    return sorted(members, key=_login_order)
+
+
+def rrmemory_order(all_members: Sequence[Candidate], last: str | None) -> list[Candidate]:
+    """Seed, Rrmemory: remember the last agent tried and go on with the next one in the static
+    list, then the dynamic agents in login order, wrapping around."""
+    ordered = list_order(all_members)
+    extensions = [c[0] for c in ordered]
+    if last in extensions:
+        start = extensions.index(last) + 1
+        ordered = ordered[start:] + ordered[:start]
+    return ordered
+
+
+def order_candidates(
+    strategy: RingStrategy,
+    candidates: Sequence[Candidate],
+    *,
+    all_members: Sequence[Candidate],
+    rr_last: str | None,
+    rng: random.Random,
+) -> list[Candidate]:
+    """Candidates in ring order. `all_members` (every member of the queue, available or not)
+    gives Rrmemory its circle; the result holds only `candidates`."""
+    allowed = {c[0] for c in candidates}
+    if strategy == RingStrategy.RRMEMORY:
+        return [c for c in rrmemory_order(all_members, rr_last) if c[0] in allowed]
+    if strategy == RingStrategy.LINEAR:
+        return linear_order(candidates)
+    base = list_order(candidates)
+    if strategy == RingStrategy.LEAST_RECENT:
+        # Seed: "the available agent that was least recently called" — by the end of their last
+        # call from this queue; never called first.
+        return sorted(base, key=lambda c: c[1].last_call_ended_at or _EPOCH)
+    if strategy == RingStrategy.FEWEST_CALLS:
+        return sorted(base, key=lambda c: c[1].calls_completed)
+    if strategy == RingStrategy.RANDOM:
+        rng.shuffle(base)
+        return base
+    return base  # Ring All: everybody at once, listed in list order
