@@ -14,8 +14,15 @@ from yeastar_ctl.ari import AriClient, EventStream
 from yeastar_ctl.config import Settings
 from yeastar_ctl.db.engine import make_engine, session_factory
 from yeastar_ctl.services.call_ids import make_call_id
-from yeastar_ctl.telephony.app import StasisApp
-from yeastar_ctl.telephony.service_ports import AriPresence, DbCallRecorder, DbQueueDirectory
+from yeastar_ctl.telephony.app import StasisApp, utc_now
+from yeastar_ctl.telephony.devices import DeviceWatcher
+from yeastar_ctl.telephony.distributor import Distributor
+from yeastar_ctl.telephony.service_ports import (
+    DbAutoPause,
+    DbCallRecorder,
+    DbQueueDirectory,
+    load_routing_config,
+)
 from yeastar_ctl.web.app import Health, build_web_app
 
 log = logging.getLogger(__name__)
@@ -29,9 +36,14 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     ari = AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name)
     events = EventStream(a.ari_url, a.ari_user, a.ari_password, a.app_name)
     rng = random.SystemRandom()
+    devices = DeviceWatcher(ari, a.app_name, on_change=lambda: distributor.device_changed())
+    distributor = Distributor(
+        load_config=lambda: load_routing_config(sessions), devices=devices, clock=utc_now,
+        random_seed=lambda: rng.getrandbits(32), auto_pause=DbAutoPause(sessions),
+    )
     stasis = StasisApp(
-        ari, events, app_name=a.app_name,
-        directory=DbQueueDirectory(sessions), recorder=DbCallRecorder(sessions), presence=AriPresence(ari),
+        ari, events, app_name=a.app_name, directory=DbQueueDirectory(sessions),
+        recorder=DbCallRecorder(sessions), distributor=distributor, devices=devices,
         new_call_id=lambda at: make_call_id(at, rng),
     )
     ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)

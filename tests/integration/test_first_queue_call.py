@@ -24,6 +24,20 @@ async def ari(lab: Lab) -> AsyncIterator[AriClient]:
         yield client
 
 
+@pytest.fixture(autouse=True)
+async def no_wrapup(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """These calls follow each other within seconds: no wrap-up between them (settings apply at
+    the next join, no reload)."""
+    from dataclasses import replace
+
+    from yeastar_ctl.services.queues import get_queue, update_queue
+
+    async with sessions.begin() as session:
+        queue = await get_queue(session, "6400")
+        if queue.settings.wrapup_seconds:
+            await update_queue(session, "6400", settings=replace(queue.settings, wrapup_seconds=0))
+
+
 async def secret(sessions: async_sessionmaker[AsyncSession], extension: str) -> str:
     async with sessions() as session:
         return (await get_extension(session, extension)).sip_secret

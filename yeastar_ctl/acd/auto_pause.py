@@ -30,7 +30,9 @@ class MissCounts:
         """Returns the new counts and whether the agent must be paused now."""
         if result not in MISSED_RESULTS or queue.auto_pause_threshold is None:
             return self, False
-        if queue.strategy == RingStrategy.RING_ALL:
+        # With skill-based routing the queue rings by its "Ring Strategy of Equal Skill Level".
+        strategy = queue.equal_skill_strategy if queue.skill_based else queue.strategy
+        if strategy == RingStrategy.RING_ALL:
             return self, False
         misses = self.of(agent, queue.number) + 1
         counts = dict(self.counts)

@@ -57,7 +57,8 @@ class _Pass:
             trace.append(f"waited until {deadline:%H:%M:%S}: the maximum waiting time is reached")
             return FailoverReason.TIMED_OUT
         self.wakeups.append(deadline)
-        if queue.leave_when_empty is not None and not entry.callback and queue_is_empty(
+        # A caller whose call is ringing an agent right now has an agent: Leave Empty waits.
+        if queue.leave_when_empty is not None and not entry.callback and not entry.ringing and queue_is_empty(
             queue, queue.leave_when_empty, self.s.agents, now=self.s.now, queues=self.s.queues,
             shared_wrapup=self.s.shared_wrapup, ringing=self.ringing_for,
         ):
@@ -121,8 +122,10 @@ class _Pass:
                     trace.append(f"{extension}: waits, skill level {membership.skill} is below level {top}")
             pool = [c for c in pool if c[1].skill == top]
             circle = [c for c in members if c[1].skill == top]
+        # Rrmemory goes round the tier; Linear's static/dynamic/mixed is the queue's make-up.
         ordered = order_candidates(
-            strategy, pool, all_members=circle, rr_last=self.s.rr_last.get(queue.number), rng=self.rng,
+            strategy, pool, all_members=members if strategy == RingStrategy.LINEAR else circle,
+            rr_last=self.s.rr_last.get(queue.number), rng=self.rng,
         )
         chosen = ordered if strategy == RingStrategy.RING_ALL else ordered[:1]
         label = STRATEGY_LABELS[strategy]

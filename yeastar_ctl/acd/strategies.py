@@ -37,6 +37,11 @@ def linear_order(members: Sequence[Candidate]) -> list[Candidate]:
     return sorted(members, key=_login_order)
 
 
+def _in_queue(c: Candidate) -> bool:
+    """Static agents always stay in the queue; dynamic agents only while logged in."""
+    return c[1].static or c[1].logged_in
+
+
 def rrmemory_order(all_members: Sequence[Candidate], last: str | None) -> list[Candidate]:
     """Seed, Rrmemory: remember the last agent tried and go on with the next one in the static
     list, then the dynamic agents in login order, wrapping around."""
@@ -57,12 +62,16 @@ def order_candidates(
     rng: random.Random,
 ) -> list[Candidate]:
     """Candidates in ring order. `all_members` (every member of the queue, available or not)
-    gives Rrmemory its circle; the result holds only `candidates`."""
+    gives Rrmemory its circle and Linear the queue's kind (static only, or with dynamic agents:
+    the seed's cases are about the queue, not about who happens to be free); the result holds
+    only `candidates`."""
     allowed = {c[0] for c in candidates}
     if strategy == RingStrategy.RRMEMORY:
         return [c for c in rrmemory_order(all_members, rr_last) if c[0] in allowed]
     if strategy == RingStrategy.LINEAR:
-        return linear_order(candidates)
+        in_queue = {c[0]: c for c in all_members if _in_queue(c)}
+        in_queue.update((c[0], c) for c in candidates)
+        return [c for c in linear_order(list(in_queue.values())) if c[0] in allowed]
     base = list_order(candidates)
     if strategy == RingStrategy.LEAST_RECENT:
         # Seed: "the available agent that was least recently called" — by the end of their last

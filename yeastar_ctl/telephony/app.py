@@ -1,4 +1,4 @@
-"""The Stasis application: routes ARI events to call flows.
+"""The Stasis application: routes ARI events to call flows and to the distributor.
 
 Dialplan sends every call the control plane owns into `Stasis(<app>, <kind>, ...)`:
 `queue,<number>` for a queue call, `feature,<dialed>` for a feature code, and the agent legs it
@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from yeastar_ctl.ari import AriClient, AriError, EventStream
+from yeastar_ctl.telephony.devices import DeviceWatcher
+from yeastar_ctl.telephony.distributor import Distributor
 from yeastar_ctl.telephony.media import Prompts
-from yeastar_ctl.telephony.ports import AgentPresence, CallerInfo, CallRecorder, QueueDirectory
+from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, QueueDirectory
 from yeastar_ctl.telephony.queue_call import QueueCallFlow
 
 log = logging.getLogger(__name__)
@@ -36,15 +38,17 @@ class StasisApp:
         app_name: str,
         directory: QueueDirectory,
         recorder: CallRecorder,
-        presence: AgentPresence,
+        distributor: Distributor,
+        devices: DeviceWatcher,
         new_call_id: Callable[[datetime], str],
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.ari = ari
         self.app_name = app_name
+        self.distributor = distributor
         self._directory = directory
         self._recorder = recorder
-        self._presence = presence
+        self._devices = devices
         self._new_call_id = new_call_id
         self._clock = clock
         self._flows: dict[str, QueueCallFlow] = {}
@@ -54,6 +58,16 @@ class StasisApp:
         events.on("StasisEnd", self._on_channel_gone)
         events.on("ChannelDestroyed", self._on_channel_gone)
         events.on("PlaybackFinished", self.prompts.on_playback_finished)
+        events.on("DeviceStateChanged", devices.on_device_state_changed)
+        events.on_connect = self._on_connect
+
+    async def _on_connect(self) -> None:
+        # Subscriptions die with the WebSocket: watch the agents' phones again, then re-decide.
+        await self._devices.resubscribe()
+        try:
+            await self.distributor.refresh_config()
+        except Exception:
+            log.exception("cannot load the routing configuration")
 
     # -- CallTracker ---------------------------------------------------------------------------
 
@@ -62,9 +76,6 @@ class StasisApp:
 
     def untrack(self, channel_id: str) -> None:
         self._flows.pop(channel_id, None)
-
-    def engaged_agents(self) -> set[str]:
-        return {agent for flow in set(self._flows.values()) if (agent := flow.engaged_agent())}
 
     @property
     def active_calls(self) -> int:
@@ -87,7 +98,7 @@ class StasisApp:
         elif kind == "agent":
             flow = self._flows.get(channel_id)
             if flow is None or not flow.agent_answered(channel_id):
-                # Answered too late (the caller left or the attempt timed out).
+                # Answered too late (the caller left, another agent answered, or time ran out).
                 await self._hangup(channel_id)
         elif kind == "feature":
             # Feature codes are decoded by the agent-state issue; until then every code is unknown.
@@ -105,7 +116,7 @@ class StasisApp:
             return
         caller = channel.get("caller", {})
         flow = QueueCallFlow(
-            ari=self.ari, recorder=self._recorder, presence=self._presence, tracker=self,
+            ari=self.ari, recorder=self._recorder, distributor=self.distributor, tracker=self,
             route=route, caller_channel_id=channel_id,
             caller=CallerInfo(caller.get("number", ""), caller.get("name", "")),
             call_id=self._new_call_id(self._clock()), app=self.app_name, clock=self._clock,
@@ -137,3 +148,4 @@ class StasisApp:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.distributor.close()

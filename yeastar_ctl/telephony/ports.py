@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Sequence
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,3 @@ class CallRecorder(Protocol):
     async def answered(self, call_id: str, agent: str, at: datetime) -> None: ...
 
     async def ended(self, call_id: str, status: str, at: datetime, reason: str | None) -> None: ...
-
-
-class AgentPresence(Protocol):
-    """Which agents' phones are registered and which are already on a call."""
-
-    async def availability(self, extensions: Sequence[str]) -> dict[str, tuple[bool, bool]]: ...

@@ -1,8 +1,8 @@
-"""One caller's way through a queue: answer, music on hold, ring agents one after another, bridge
-with the agent who answers, and record every step.
+"""One caller's way through a queue: answer, music on hold, join (capacity checks), ring the
+agents the distributor offers, bridge with the agent who answers, and record every step.
 
-Events reach the flow through `agent_answered` and `channel_gone`; the flow's own task does the
-waiting, so event handlers never block.
+ARI events reach the flow through `agent_answered` and `channel_gone`; the distributor reaches it
+through `ring` and `fail_over`. Waiting happens in the flow's own tasks, never in event handlers.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Protocol
+from typing import Awaitable, Callable, Protocol, Sequence
 
-from yeastar_ctl.acd.selection import MemberAvailability, next_agent
+from yeastar_ctl.acd.vocabulary import FailoverReason
 from yeastar_ctl.ari import AriClient, AriError, AriNotFound
+from yeastar_ctl.telephony.distributor import Distributor, LiveEntry
 from yeastar_ctl.telephony.hangup_causes import ring_result
-from yeastar_ctl.telephony.ports import AgentPresence, CallerInfo, CallRecorder, QueueRoute
+from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, QueueRoute
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,12 @@ class CallTracker(Protocol):
 
     def untrack(self, channel_id: str) -> None: ...
 
-    def engaged_agents(self) -> set[str]: ...
-
 
 @dataclass
 class _Attempt:
     agent: str
     channel_id: str
-    attempt_id: int
+    attempt_id: int | None
     outcome: asyncio.Future[str]
 
 
@@ -49,7 +48,7 @@ class _Attempt:
 class QueueCallFlow:
     ari: AriClient
     recorder: CallRecorder
-    presence: AgentPresence
+    distributor: Distributor
     tracker: CallTracker
     route: QueueRoute
     caller_channel_id: str
@@ -57,38 +56,43 @@ class QueueCallFlow:
     call_id: str
     app: str
     clock: Clock
-    attempt: _Attempt | None = None
+    attempts: dict[str, _Attempt] = field(default_factory=dict)
     agent: str | None = None
     agent_channel_id: str | None = None
     bridge_id: str | None = None
     joined_at: datetime | None = None
     caller_gone: asyncio.Event = field(default_factory=asyncio.Event)
-    talk_over: asyncio.Event = field(default_factory=asyncio.Event)
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+    ended: bool = False
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
-    # -- events -----------------------------------------------------------------------------
+    # -- ARI events ---------------------------------------------------------------------------
 
     def agent_answered(self, channel_id: str) -> bool:
         """An originated agent channel entered Stasis (it answered). False if it is not ours."""
-        if self.attempt is None or self.attempt.channel_id != channel_id or self.attempt.outcome.done():
+        attempt = self.attempts.get(channel_id)
+        if attempt is None or attempt.outcome.done() or self.agent is not None:
             return False
-        self.attempt.outcome.set_result("answered")
+        attempt.outcome.set_result("answered")
         return True
 
     def channel_gone(self, channel_id: str, cause: int | None) -> None:
         if channel_id == self.caller_channel_id:
             self.caller_gone.set()
-            self.talk_over.set()
-        elif self.attempt is not None and channel_id == self.attempt.channel_id and not self.attempt.outcome.done():
-            self.attempt.outcome.set_result(ring_result(cause))
+        elif channel_id in self.attempts and not self.attempts[channel_id].outcome.done():
+            self.attempts[channel_id].outcome.set_result(ring_result(cause))
         elif channel_id == self.agent_channel_id:
-            self.talk_over.set()
+            self.finished.set()
 
-    def engaged_agent(self) -> str | None:
-        if self.attempt is not None:
-            return self.attempt.agent
-        return self.agent
+    # -- the distributor's orders ----------------------------------------------------------------
 
-    # -- the flow -----------------------------------------------------------------------------
+    def ring(self, agents: Sequence[str], timeout: int) -> None:
+        self._spawn(self._ring(list(agents), timeout))
+
+    def fail_over(self, reason: FailoverReason) -> None:
+        self._spawn(self._fail_over(reason))
+
+    # -- the flow -------------------------------------------------------------------------------
 
     async def run(self) -> None:
         self.tracker.track(self.caller_channel_id, self)
@@ -96,10 +100,10 @@ class QueueCallFlow:
             await self._run()
         except Exception:
             log.exception("queue call %s failed; hanging up", self.call_id)
-            await self._hangup(self.caller_channel_id)
             if self.joined_at is not None:
-                await self.recorder.ended(self.call_id, "missed", self.clock(), "system error")
+                await self._end("missed", "system error")
         finally:
+            self.distributor.leave(self.call_id)
             await self._cleanup()
 
     async def _run(self) -> None:
@@ -110,120 +114,132 @@ class QueueCallFlow:
             return  # the caller hung up before we could answer: nothing to record
         self.joined_at = self.clock()
         await self.recorder.joined(self.call_id, self.route, self.caller, self.caller_channel_id, self.joined_at)
-        outcome = await self._distribute()
-        if outcome == "answered":
-            await self._talk()
-        elif outcome == "abandoned":
-            await self.recorder.ended(self.call_id, "abandoned", self.clock(), "caller hung up")
-        else:
-            # Maximum Waiting Time reached; the failover destinations arrive with the caller's
-            # journey issue, until then the failover is "Hang up".
-            await self.recorder.ended(self.call_id, "missed", self.clock(), "timed out")
-            await self._hangup(self.caller_channel_id)
-
-    def _seconds_left(self) -> float:
-        assert self.joined_at is not None
-        waited = (self.clock() - self.joined_at).total_seconds()
-        return self.route.max_wait_seconds - waited
-
-    async def _distribute(self) -> str:
-        tried: set[str] = set()
-        while True:
-            if self.caller_gone.is_set():
-                return "abandoned"
-            left = self._seconds_left()
-            if left <= 0:
-                return "timeout"
-            agent = await self._pick(frozenset(tried))
-            if agent is None and tried:
-                # Every free agent was tried this round: start a new round after the retry interval.
-                tried.clear()
-            if agent is None:
-                await self._wait_caller(min(self.route.retry_interval_seconds, left) or 1)
-                continue
-            tried.add(agent)
-            result = await self._ring(agent, min(self.route.agent_timeout_seconds, max(1, int(left))))
-            if result == "answered":
-                return "answered"
-
-    async def _pick(self, tried: frozenset[str]) -> str | None:
-        engaged = self.tracker.engaged_agents()
-        extensions = [m.extension for m in self.route.members]
-        availability = await self.presence.availability(extensions)
-        members = [
-            MemberAvailability(
-                m.extension, m.kind, m.position,
-                online=availability.get(m.extension, (False, False))[0],
-                busy=m.extension in engaged or availability.get(m.extension, (False, False))[1],
-            )
-            for m in self.route.members
-        ]
-        return next_agent(members, exclude=tried)
-
-    async def _wait_caller(self, seconds: float) -> None:
+        verdict = await self.distributor.join(LiveEntry(self.call_id, self, self.route.number, self.joined_at))
+        if not verdict.allowed:
+            assert verdict.reason is not None
+            await self._fail_over(verdict.reason)
+            return
+        gone = asyncio.ensure_future(self.caller_gone.wait())
+        done = asyncio.ensure_future(self.finished.wait())
         try:
-            await asyncio.wait_for(self.caller_gone.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
-
-    async def _ring(self, agent: str, timeout: int) -> str:
-        loop = asyncio.get_running_loop()
-        channel_id = f"yc-{self.call_id}-{uuid.uuid4().hex[:8]}"
-        attempt_id = await self.recorder.ring_started(self.call_id, agent, self.clock())
-        attempt = _Attempt(agent, channel_id, attempt_id, loop.create_future())
-        self.attempt = attempt
-        self.tracker.track(channel_id, self)
-        try:
-            await self.ari.channels.originate(
-                f"PJSIP/{agent}",
-                app=self.app,
-                app_args=["agent", self.call_id],
-                caller_id=f'"{self.caller.name}" <{self.caller.number}>',
-                timeout=timeout,
-                channel_id=channel_id,
-            )
-        except AriError as exc:
-            log.warning("cannot ring agent %s for call %s: %s", agent, self.call_id, exc)
-            if not attempt.outcome.done():
-                attempt.outcome.set_result("failed")
-        caller_gone = asyncio.ensure_future(self.caller_gone.wait())
-        try:
-            done, _ = await asyncio.wait(
-                {attempt.outcome, caller_gone}, timeout=timeout + RING_GRACE_SECONDS,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
+            await asyncio.wait({gone, done}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            caller_gone.cancel()
-        if attempt.outcome.done() and attempt.outcome.result() == "answered" and not self.caller_gone.is_set():
-            result = "answered"
-        elif attempt.outcome.done() and attempt.outcome.result() != "answered":
-            result = attempt.outcome.result()
+            gone.cancel()
+            done.cancel()
+        if not self.finished.is_set():
+            # The caller left while waiting (maybe while agents rang: their attempts end as cancelled).
+            self.distributor.leave(self.call_id)
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            if not self.finished.is_set():
+                await self._end("abandoned", "caller hung up")
         else:
-            result = "cancelled" if self.caller_gone.is_set() else "no_answer"
-            await self._hangup(channel_id)
-        self.attempt = None
-        await self.recorder.ring_ended(attempt_id, result, self.clock())
-        if result == "answered":
-            self.agent, self.agent_channel_id = agent, channel_id
-        else:
-            self.tracker.untrack(channel_id)
-        return result
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _talk(self) -> None:
-        assert self.agent is not None and self.agent_channel_id is not None
+    async def _ring(self, agents: list[str], timeout: int) -> None:
+        loop = asyncio.get_running_loop()
+        round_attempts: list[_Attempt] = []
+        for agent in agents:
+            channel_id = f"yc-{self.call_id}-{uuid.uuid4().hex[:8]}"
+            attempt = _Attempt(agent, channel_id, None, loop.create_future())
+            attempt.attempt_id = await self.recorder.ring_started(self.call_id, agent, self.clock())
+            self.attempts[channel_id] = attempt
+            self.tracker.track(channel_id, self)
+            round_attempts.append(attempt)
+            try:
+                await self.ari.channels.originate(
+                    f"PJSIP/{agent}", app=self.app, app_args=["agent", self.call_id],
+                    caller_id=f'"{self.caller.name}" <{self.caller.number}>', timeout=timeout,
+                    channel_id=channel_id,
+                )
+            except AriError as exc:
+                log.warning("cannot ring agent %s for call %s: %s", agent, self.call_id, exc)
+                if not attempt.outcome.done():
+                    attempt.outcome.set_result("failed")
+        winner = await self._first_answer(round_attempts, timeout + RING_GRACE_SECONDS)
+        results: dict[str, str] = {}
+        for attempt in round_attempts:
+            if attempt is winner:
+                result = "answered"
+            elif attempt.outcome.done() and attempt.outcome.result() != "answered":
+                result = attempt.outcome.result()
+            else:
+                # Still ringing: the caller left, another agent answered, or the ring timed out.
+                result = "no_answer" if winner is None and not self.caller_gone.is_set() else "cancelled"
+                await self._hangup(attempt.channel_id)
+            results[attempt.agent] = result
+            self.attempts.pop(attempt.channel_id, None)
+            if attempt is not winner:
+                self.tracker.untrack(attempt.channel_id)
+            assert attempt.attempt_id is not None
+            await self.recorder.ring_ended(attempt.attempt_id, result, self.clock())
+        if winner is not None:
+            await self._talk(winner)
+        elif not self.caller_gone.is_set():
+            self.distributor.ring_ended(self.call_id, results)
+
+    async def _first_answer(self, attempts: list[_Attempt], timeout: float) -> _Attempt | None:
+        """The attempt that answered first, or None when all ended, the caller left, or time ran out."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        gone = asyncio.ensure_future(self.caller_gone.wait())
+        try:
+            pending = {a.outcome for a in attempts}
+            while pending:
+                left = deadline - asyncio.get_running_loop().time()
+                if left <= 0:
+                    return None
+                done, pending = await asyncio.wait(pending | {gone}, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+                pending.discard(gone)
+                if self.caller_gone.is_set():
+                    return None
+                for attempt in attempts:
+                    if attempt.outcome in done and attempt.outcome.result() == "answered":
+                        return attempt
+            return None
+        finally:
+            gone.cancel()
+
+    async def _talk(self, attempt: _Attempt) -> None:
+        self.agent, self.agent_channel_id = attempt.agent, attempt.channel_id
+        self.distributor.answered(self.call_id, attempt.agent)
         try:
             await self.ari.channels.stop_moh(self.caller_channel_id)
             bridge = await self.ari.bridges.create("mixing", name=f"queue-{self.call_id}")
             self.bridge_id = bridge.id
-            await self.ari.bridges.add_channel(bridge.id, [self.caller_channel_id, self.agent_channel_id])
+            await self.ari.bridges.add_channel(bridge.id, [self.caller_channel_id, attempt.channel_id])
         except AriNotFound:
             # The caller left in the instant the agent answered.
-            await self.recorder.ended(self.call_id, "abandoned", self.clock(), "caller hung up")
+            self.distributor.talk_ended(attempt.agent, self.route.number)
+            await self._end("abandoned", "caller hung up")
+            self.finished.set()
             return
-        await self.recorder.answered(self.call_id, self.agent, self.clock())
-        await self.talk_over.wait()
+        await self.recorder.answered(self.call_id, attempt.agent, self.clock())
+        gone = asyncio.ensure_future(self.caller_gone.wait())
+        agent_gone = asyncio.ensure_future(self.finished.wait())
+        try:
+            await asyncio.wait({gone, agent_gone}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+            agent_gone.cancel()
         reason = "caller hung up" if self.caller_gone.is_set() else "agent hung up"
-        await self.recorder.ended(self.call_id, "answered", self.clock(), reason)
+        await self._end("answered", reason)
+        self.distributor.talk_ended(attempt.agent, self.route.number)
+        self.finished.set()
+
+    async def _fail_over(self, reason: FailoverReason) -> None:
+        # The failover destinations arrive with the caller's-journey issue; until then: Hang up.
+        await self._end("missed", reason.value)
+        await self._hangup(self.caller_channel_id)
+        self.finished.set()
+
+    async def _end(self, status: str, reason: str) -> None:
+        if not self.ended:
+            self.ended = True
+            await self.recorder.ended(self.call_id, status, self.clock(), reason)
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _hangup(self, channel_id: str | None) -> None:
         if channel_id is None:
@@ -236,6 +252,8 @@ class QueueCallFlow:
     async def _cleanup(self) -> None:
         await self._hangup(self.caller_channel_id)
         await self._hangup(self.agent_channel_id)
+        for attempt in list(self.attempts.values()):
+            await self._hangup(attempt.channel_id)
         if self.bridge_id is not None:
             try:
                 await self.ari.bridges.destroy(self.bridge_id)

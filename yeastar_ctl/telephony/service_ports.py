@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
-from typing import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from yeastar_ctl.ari import AriClient, AriError
 from yeastar_ctl.services import call_events
-from yeastar_ctl.services.config_snapshot import load_queue_config
+from yeastar_ctl.db.enums import AgentEventSource
+from yeastar_ctl.services.agent_state import load_agent_states, pause_agent
+from yeastar_ctl.services.config_snapshot import load_config_snapshot, load_queue_config
+from yeastar_ctl.telephony.acd_inputs import queue_policy
+from yeastar_ctl.telephony.distributor import RoutingConfig
 from yeastar_ctl.telephony.ports import CallerInfo, QueueMember, QueueRoute
 
 
@@ -38,6 +39,31 @@ class DbQueueDirectory:
                 QueueMember(m.extension, m.kind.value, m.position, m.skill_level) for m in queue.members
             ),
         )
+
+
+async def load_routing_config(sessions: async_sessionmaker[AsyncSession]) -> RoutingConfig:
+    async with sessions() as session:
+        snapshot = await load_config_snapshot(session)
+        queues_of = {e.number: [q.number for q in snapshot.queues_of(e.number)] for e in snapshot.extensions}
+        states = await load_agent_states(session, queues_of)
+    return RoutingConfig(
+        queues={q.number: queue_policy(q.number, q.settings) for q in snapshot.queues},
+        members={q.number: q.members for q in snapshot.queues},
+        agent_states=states,
+        pause_names={r.code: r.name for r in snapshot.pause_reasons},
+        shared_wrapup=snapshot.queue_options.shared_wrapup,
+    )
+
+
+class DbAutoPause:
+    """Seed, Agent Auto Pause: the pause is an agent event (source auto_pause) like any other."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __call__(self, agent: str, queue: str, at: datetime) -> None:
+        async with self._sessions.begin() as session:
+            await pause_agent(session, agent=agent, queue=queue, at=at, source=AgentEventSource.AUTO_PAUSE)
 
 
 class DbCallRecorder:
@@ -71,21 +97,3 @@ class DbCallRecorder:
             await call_events.record_call_ended(
                 session, call_id, ended_at=at, status=None if status == "answered" else status, reason=reason,
             )
-
-
-class AriPresence:
-    """A phone is online while ARI reports its PJSIP endpoint online; busy while it has channels."""
-
-    def __init__(self, ari: AriClient) -> None:
-        self._ari = ari
-
-    async def _one(self, extension: str) -> tuple[bool, bool]:
-        try:
-            endpoint = await self._ari.endpoints.get("PJSIP", extension)
-        except AriError:  # unknown endpoint (not found) or ARI trouble: do not ring it
-            return (False, False)
-        return (endpoint.online, bool(endpoint.channel_ids))
-
-    async def availability(self, extensions: Sequence[str]) -> dict[str, tuple[bool, bool]]:
-        results = await asyncio.gather(*(self._one(ext) for ext in extensions))
-        return dict(zip(extensions, results))

@@ -10,8 +10,13 @@ from typing import Any, Sequence
 
 import pytest
 
+from yeastar_ctl.acd.model import QueuePolicy
+from yeastar_ctl.acd.vocabulary import DeviceStatus, RingStrategy
 from yeastar_ctl.ari import AriNotFound, AriServerError
-from yeastar_ctl.telephony.ports import CallerInfo, QueueMember, QueueRoute
+from yeastar_ctl.db.enums import MemberKind
+from yeastar_ctl.services.config_snapshot import MemberConfig
+from yeastar_ctl.telephony.distributor import Distributor, RoutingConfig
+from yeastar_ctl.telephony.ports import CallerInfo, QueueRoute
 from yeastar_ctl.telephony.queue_call import QueueCallFlow
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -115,16 +120,19 @@ class FakeRecorder:
         self.rows.append(("ended", status, reason))
 
 
-class FakePresence:
+class FakeDevices:
     def __init__(self, online: Sequence[str], changed: asyncio.Event) -> None:
         self.online = set(online)
         self.queries = 0
         self._changed = changed
 
-    async def availability(self, extensions: Sequence[str]) -> dict[str, tuple[bool, bool]]:
+    def status(self, extension: str) -> DeviceStatus:
         self.queries += 1
         self._changed.set()
-        return {ext: (ext in self.online, False) for ext in extensions}
+        return DeviceStatus.IDLE if extension in self.online else DeviceStatus.OFFLINE
+
+    async def watch(self, extensions: set[str]) -> None:
+        pass
 
 
 class Tracker:
@@ -137,15 +145,21 @@ class Tracker:
     def untrack(self, channel_id: str) -> None:
         self.flows.pop(channel_id, None)
 
-    def engaged_agents(self) -> set[str]:
-        return {a for f in self.flows.values() if (a := f.engaged_agent())}
-
 
 ROUTE = QueueRoute(
     number="6400", name="Support", music_on_hold="default", agent_timeout_seconds=20,
-    retry_interval_seconds=5, max_wait_seconds=300,
-    members=(QueueMember("1001", "static", 1), QueueMember("1002", "static", 2), QueueMember("1003", "dynamic", 1)),
+    retry_interval_seconds=0, max_wait_seconds=300, members=(),
 )
+MEMBERS = (
+    MemberConfig("1001", MemberKind.STATIC, 1, 1),
+    MemberConfig("1002", MemberKind.STATIC, 1, 2),
+    MemberConfig("1003", MemberKind.DYNAMIC, 1, 1),
+)
+
+
+def routing_config(**policy: Any) -> RoutingConfig:
+    queue = QueuePolicy("6400", **{"strategy": RingStrategy.LINEAR, "retry_interval": 0, "wrapup": 0, **policy})
+    return RoutingConfig({"6400": queue}, {"6400": MEMBERS}, {}, {}, shared_wrapup=False)
 
 
 @dataclass
@@ -155,7 +169,8 @@ class Scenario:
     tracker: Tracker
     flow: QueueCallFlow
     task: asyncio.Task[None]
-    presence: FakePresence
+    devices: FakeDevices
+    paused: list[tuple[str, str]]
 
     async def ringing(self, count: int = 1) -> tuple[str, str]:
         return (await self.ari.wait_for(lambda: len(self.ari.originated()) >= count and self.ari.originated()))[-1]
@@ -167,23 +182,39 @@ class Scenario:
 @pytest.fixture
 async def start() -> Any:
     tasks: list[asyncio.Task[None]] = []
+    distributors: list[Distributor] = []
 
-    def make(online: Sequence[str] = ("1001", "1002"), ari: FakeAri | None = None) -> Scenario:
+    def make(online: Sequence[str] = ("1001", "1002"), ari: FakeAri | None = None, **policy: Any) -> Scenario:
         ari = ari or FakeAri()
         recorder, tracker = FakeRecorder(), Tracker()
-        presence = FakePresence(online, ari.changed)
+        devices = FakeDevices(online, ari.changed)
+        paused: list[tuple[str, str]] = []
+
+        async def load() -> RoutingConfig:
+            return routing_config(**policy)
+
+        async def auto_pause(agent: str, queue: str, at: datetime) -> None:
+            paused.append((agent, queue))
+
+        clock = FakeClock()
+        distributor = Distributor(
+            load_config=load, devices=devices, clock=clock, random_seed=lambda: 7, auto_pause=auto_pause,
+        )
+        distributors.append(distributor)
         flow = QueueCallFlow(
-            ari=ari, recorder=recorder, presence=presence, tracker=tracker,  # type: ignore[arg-type]
+            ari=ari, recorder=recorder, distributor=distributor, tracker=tracker,  # type: ignore[arg-type]
             route=ROUTE, caller_channel_id="caller", caller=CallerInfo("15880123456", "Terrell"),
-            call_id="c1", app="yeastar_ctl", clock=FakeClock(),
+            call_id="c1", app="yeastar_ctl", clock=clock,
         )
         task = asyncio.create_task(flow.run())
         tasks.append(task)
-        return Scenario(ari, recorder, tracker, flow, task, presence)
+        return Scenario(ari, recorder, tracker, flow, task, devices, paused)
 
     yield make
     for task in tasks:
         task.cancel()
+    for distributor in distributors:
+        await distributor.close()
 
 
 async def test_caller_joins_hears_moh_agent_1001_answers_and_they_are_bridged(start: Any) -> None:
@@ -193,7 +224,6 @@ async def test_caller_joins_hears_moh_agent_1001_answers_and_they_are_bridged(st
     assert s.flow.agent_answered(agent_channel)
     await s.ari.wait_for(lambda: any(r[0] == "bridge_add" for r in s.ari.requests))
     assert ("bridge_add", "b1", ("caller", agent_channel)) in s.ari.requests
-    assert s.tracker.engaged_agents() == {"1001"}
 
     s.flow.channel_gone("caller", 16)
     await s.done()
@@ -253,10 +283,30 @@ async def test_a_caller_gone_before_the_answer_records_nothing(start: Any) -> No
     assert s.recorder.rows == []
 
 
-async def test_dynamic_agents_are_not_rung_before_they_can_log_in(start: Any) -> None:
+async def test_a_logged_out_dynamic_agent_is_not_rung(start: Any) -> None:
     s = start(online=("1003",))
-    await s.ari.wait_for(lambda: s.presence.queries)  # the flow looked for a free agent
+    await s.ari.wait_for(lambda: s.devices.queries)  # the distributor looked for a free agent
     s.flow.channel_gone("caller", 16)
     await s.done()
     assert s.ari.originated() == []
     assert s.recorder.rows[-1] == ("ended", "abandoned", "caller hung up")
+
+
+async def test_ring_all_rings_every_free_agent_and_the_first_answer_wins(start: Any) -> None:
+    s = start(strategy=RingStrategy.RING_ALL)
+    await s.ringing(2)
+    (_, first), (_, second) = s.ari.originated()
+    assert s.flow.agent_answered(second)
+    await s.ari.wait_for(lambda: ("answered", "1002") in s.recorder.rows)
+    assert ("hangup", first) in s.ari.requests  # the other phone stops ringing
+    assert sorted(r for r in s.recorder.rows if r[0] == "ring_ended") == [("ring_ended", "answered"), ("ring_ended", "cancelled")]
+
+
+async def test_missed_calls_auto_pause_the_agent_at_the_threshold(start: Any) -> None:
+    s = start(online=("1001",), auto_pause_threshold=2)
+    _, first = await s.ringing(1)
+    s.flow.channel_gone(first, 19)
+    _, second = await s.ringing(2)
+    s.flow.channel_gone(second, 19)
+    await s.ari.wait_for(lambda: s.paused)
+    assert s.paused == [("1001", "6400")]
