@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conftest import Lab, Phone, eventually
-from sipp import Sipp, SippRun
+from calls import attempts_of, calls_from, dial, ended_call, secret
+from sipp import Sipp
 from yeastar_ctl.ari import AriClient
-from yeastar_ctl.db.models import QueueCall, RingAttempt
-from yeastar_ctl.services.extensions import get_extension
 
 
 @pytest.fixture
@@ -36,39 +34,6 @@ async def no_wrapup(sessions: async_sessionmaker[AsyncSession]) -> None:
         queue = await get_queue(session, "6400")
         if queue.settings.wrapup_seconds:
             await update_queue(session, "6400", settings=replace(queue.settings, wrapup_seconds=0))
-
-
-async def secret(sessions: async_sessionmaker[AsyncSession], extension: str) -> str:
-    async with sessions() as session:
-        return (await get_extension(session, extension)).sip_secret
-
-
-async def dial(sipp: Sipp, sessions: async_sessionmaker[AsyncSession], caller: str, number: str, hold_ms: int) -> SippRun:
-    """Extension `caller` dials `number` and stays `hold_ms` after the answer unless hung up on."""
-    return await sipp.start(
-        "caller", service=number, auth=(caller, await secret(sessions, caller)),
-        values={"caller": caller, "hold_ms": hold_ms},
-    )
-
-
-async def calls_from(sessions: async_sessionmaker[AsyncSession], caller: str) -> list[QueueCall]:
-    async with sessions() as session:
-        rows = await session.scalars(select(QueueCall).where(QueueCall.caller_number == caller))
-        return list(rows)
-
-
-async def ended_call(sessions: async_sessionmaker[AsyncSession], caller: str) -> QueueCall:
-    async def check() -> QueueCall | None:
-        rows = [row for row in await calls_from(sessions, caller) if row.ended_at is not None]
-        return rows[-1] if rows else None
-
-    return await eventually(check, what=f"an ended queue call from {caller}")
-
-
-async def attempts_of(sessions: async_sessionmaker[AsyncSession], call_id: str) -> list[RingAttempt]:
-    async with sessions() as session:
-        rows = await session.scalars(select(RingAttempt).where(RingAttempt.queue_call_id == call_id))
-        return list(rows)
 
 
 async def test_agent_1001_answers_and_the_caller_hangs_up(
