@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conftest import Lab, Phone, eventually
-from calls import attempts_of, calls_from, dial, ended_call, secret
+from calls import attempts_of, calls_from, dial, ended_call
 from sipp import Sipp
 from yeastar_ctl.ari import AriClient
 

@@ -42,7 +42,7 @@ class SippRun:
             self.process.kill()
             out, _ = await self.process.communicate()
             self.output = out.decode(errors="replace")
-            raise AssertionError(f"sipp {self.name} did not finish within {timeout}s\n{self.errors()}")
+            raise AssertionError(f"sipp {self.name} did not finish within {timeout}s\n{self.errors()}") from None
         self.output = out.decode(errors="replace")
         return self.process.returncode or 0
 

@@ -87,7 +87,7 @@ def validate_queue_settings(settings: QueueSettings) -> QueueSettings:
 
 def check_queue_settings(problems: Problems, settings: QueueSettings) -> QueueSettings:
     """Record every problem of ``settings``; the normalised copy is meaningful only if none."""
-    normalised: dict[str, object] = {}
+    normalised: dict[str, Any] = {}
     for name in _FLAGS:
         problems.flag(name, getattr(settings, name))
     for name, (low, high) in _INTEGER_BOUNDS.items():

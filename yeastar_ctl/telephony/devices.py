@@ -31,7 +31,7 @@ class DeviceWatcher:
         if not new:
             return
         results = await asyncio.gather(*(self._subscribe(ext) for ext in new), return_exceptions=True)
-        for extension, result in zip(new, results):
+        for extension, result in zip(new, results, strict=True):
             if isinstance(result, BaseException):
                 log.warning("cannot watch the phone of %s: %s", extension, result)
 

@@ -12,7 +12,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Awaitable, Callable, Protocol, Sequence
+from typing import Any, Awaitable, Callable, Protocol, Sequence
 
 from yeastar_ctl.acd.vocabulary import FailoverReason
 from yeastar_ctl.ari import AriClient, AriError, AriNotFound
@@ -182,7 +182,7 @@ class QueueCallFlow:
         deadline = asyncio.get_running_loop().time() + timeout
         gone = asyncio.ensure_future(self.caller_gone.wait())
         try:
-            pending = {a.outcome for a in attempts}
+            pending: set[asyncio.Future[Any]] = {a.outcome for a in attempts}
             while pending:
                 left = deadline - asyncio.get_running_loop().time()
                 if left <= 0:

@@ -15,7 +15,7 @@ class Health:
     active_calls: int
 
 
-HEALTH_KEY = web.AppKey("health", Callable[[], Health])
+HEALTH_KEY: web.AppKey[Callable[[], Health]] = web.AppKey("health")
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -17,6 +17,7 @@ import math
 import random
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Sequence, TypeVar
 
 from builders import T0
 from hypothesis import HealthCheck, given, settings
@@ -33,6 +34,7 @@ PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 QUEUE_NUMBERS = [str(6400 + i) for i in range(6)]
 EXTENSIONS = [str(1000 + i) for i in range(12)]
 NOW = T0 + timedelta(hours=3)
+_T = TypeVar("_T")
 
 
 def _ago(seconds: int) -> datetime:
@@ -41,93 +43,126 @@ def _ago(seconds: int) -> datetime:
 
 # ---------------------------------------------------------------------------------------------
 # Generated snapshots
+#
+# A snapshot is decoded from one drawn byte string: a hypothesis draw costs ~0.1 ms, and a
+# snapshot has hundreds of fields, so field-by-field draws would make 200 examples take seconds
+# per test. Every byte decodes so that 0 is the simplest value (the fewest queues, agents and
+# callers, False, None, the lowest number), so hypothesis still shrinks a failure towards a small
+# snapshot, and the falsifying example is printed as the decoded Snapshot.
+
+BLOB = 1200  # bytes; enough for 6 queues, 12 agents in all of them, 20 callers (then zeros)
+SMALL_OR_ANY = "small or any"
 
 
-@st.composite
-def queue_policies(draw: st.DrawFn, number: str) -> QueuePolicy:
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.i = data, 0
+
+    def byte(self) -> int:
+        b = self.data[self.i] if self.i < len(self.data) else 0
+        self.i += 1
+        return b
+
+    def int(self, lo: int, hi: int) -> int:
+        span, value = hi - lo + 1, 0
+        for _ in range(1 if span <= 256 else 2 if span <= 65536 else 4):
+            value = value * 256 + self.byte()
+        return lo + value % span
+
+    def chance(self, p: float) -> bool:
+        """True with probability p; a 0 byte is False."""
+        return self.byte() >= round(256 * (1 - p))
+
+    def pick(self, options: Sequence[_T]) -> _T:
+        return options[self.int(0, len(options) - 1)]
+
+    def small_or_any(self, lo: int, hi: int, small: int) -> int:
+        """Half the time in lo..small, so that ties (equal weights, skills, counts) are common."""
+        return self.int(lo, small) if not self.chance(0.5) else self.int(lo, hi)
+
+
+def _queue(r: _Reader, number: str) -> QueuePolicy:
     return QueuePolicy(
         number=number,
-        strategy=draw(st.sampled_from(RingStrategy)),
-        skill_based=draw(st.booleans()),
-        equal_skill_strategy=draw(st.sampled_from(RingStrategy)),
-        agent_timeout=draw(st.integers(5, 60)),
-        retry_interval=draw(st.integers(0, 30)),
-        wrapup=draw(st.integers(0, 60)),
-        ring_in_use=draw(st.booleans()),
-        max_wait=draw(st.integers(10, 3600)),
-        # Small weights make equal priorities (the joined_at tie-break) common.
-        weight=draw(st.one_of(st.integers(1, 3), st.integers(1, 999))),
-        acceleration=draw(st.one_of(st.none(), st.integers(10, 1800))),
-        leave_when_empty=draw(st.one_of(st.none(), st.none(), st.frozensets(st.sampled_from(EmptyCondition)))),
+        strategy=r.pick(list(RingStrategy)),
+        skill_based=r.chance(0.5),
+        equal_skill_strategy=r.pick(list(RingStrategy)),
+        agent_timeout=r.int(5, 60),
+        retry_interval=r.int(0, 30),
+        wrapup=r.int(0, 60),
+        ring_in_use=r.chance(0.5),
+        max_wait=r.int(10, 3600),
+        weight=r.small_or_any(1, 999, 3),
+        acceleration=r.int(10, 1800) if r.chance(0.5) else None,
+        leave_when_empty=frozenset(c for c in EmptyCondition if r.chance(0.5)) if r.chance(0.3) else None,
     )
 
 
-@st.composite
-def memberships(draw: st.DrawFn, queue: str) -> Membership:
-    static = draw(st.booleans())
+def _membership(r: _Reader, queue: str) -> Membership:
+    static = r.chance(0.5)
     return Membership(
         queue,
         static=static,
-        position=draw(st.integers(1, 6)),  # ties allowed: the extension breaks them
-        skill=draw(st.one_of(st.integers(1, 3), st.integers(1, 99))),
-        logged_in=True if static else draw(st.sampled_from([True, True, False])),
-        login_at=draw(st.one_of(st.none(), st.integers(0, 86400).map(_ago))),
-        paused=draw(st.sampled_from([False, False, False, True])),
-        pause_reason=draw(st.sampled_from([None, "Lunch"])),
-        last_call_ended_at=draw(st.one_of(st.none(), st.integers(0, 300).map(_ago))),
-        calls_completed=draw(st.integers(0, 20)),
+        position=r.int(1, 6),  # ties allowed: the extension breaks them
+        skill=r.small_or_any(1, 99, 3),
+        logged_in=True if static else not r.chance(0.3),
+        login_at=_ago(r.int(0, 86400)) if r.chance(0.7) else None,
+        paused=r.chance(0.2),
+        pause_reason="Lunch" if r.chance(0.5) else None,
+        last_call_ended_at=_ago(r.int(0, 300)) if r.chance(0.4) else None,
+        calls_completed=r.int(0, 20),
     )
 
 
-@st.composite
-def snapshots(draw: st.DrawFn) -> Snapshot:
+DEVICES = [DeviceStatus.IDLE, DeviceStatus.IN_USE, DeviceStatus.RINGING, DeviceStatus.OFFLINE] + [DeviceStatus.IDLE] * 4
+
+
+def decode_snapshot(data: bytes) -> Snapshot:
+    r = _Reader(data)
     now = NOW
-    numbers = QUEUE_NUMBERS[: draw(st.integers(1, 6))]
-    queues = {n: draw(queue_policies(n)) for n in numbers}
+    numbers = QUEUE_NUMBERS[: r.int(1, 6)]
+    queues = {n: _queue(r, n) for n in numbers}
 
     agents: dict[str, Agent] = {}
-    for extension in EXTENSIONS[: draw(st.integers(0, 12))]:
-        in_queues = draw(st.lists(st.sampled_from(numbers), unique=True, max_size=len(numbers)))
-        device = draw(st.sampled_from([DeviceStatus.IDLE] * 3 + [DeviceStatus.IN_USE, DeviceStatus.RINGING, DeviceStatus.OFFLINE]))
-        agents[extension] = Agent(extension, device, tuple(draw(memberships(q)) for q in in_queues))
+    for extension in EXTENSIONS[: r.int(0, 12)]:
+        device = r.pick(DEVICES)
+        in_queues = [n for n in numbers if r.chance(0.5)]
+        agents[extension] = Agent(extension, device, tuple(_membership(r, q) for q in in_queues))
 
     def members(queue: str) -> list[str]:
         return [a.extension for a in agents.values() if a.membership(queue) is not None]
 
     entries: list[WaitingEntry] = []
     rung: set[str] = set()  # an agent rings for one caller at a time
-    for i in range(draw(st.integers(0, 20))):
-        queue = draw(st.sampled_from(numbers))
-        joined_at = _ago(draw(st.one_of(st.integers(0, 120), st.integers(0, 4000))))
-        callback = draw(st.sampled_from([False] * 9 + [True]))
-        deadline = None
-        if callback:
-            deadline = draw(st.one_of(st.none(), st.integers(10, 7200).map(lambda s: joined_at + timedelta(seconds=s))))
+    for i in range(r.int(0, 20)):
+        queue = r.pick(numbers)
+        joined_at = _ago(r.int(0, 120) if not r.chance(0.3) else r.int(0, 4000))
+        callback = r.chance(0.1)
+        deadline = joined_at + timedelta(seconds=r.int(10, 7200)) if callback and r.chance(0.5) else None
         in_queue = members(queue)
-        tried = frozenset(draw(st.sets(st.sampled_from(in_queue)))) if in_queue else frozenset()
+        tried = frozenset(a for a in in_queue if r.chance(0.4))
         ringing: frozenset[str] = frozenset()
         retry_until = None
         free = [a for a in in_queue if a not in rung]
-        if free and draw(st.sampled_from([False, False, True])):
-            ringing = frozenset(draw(st.lists(st.sampled_from(free), min_size=1, max_size=3, unique=True)))
+        if free and r.chance(0.3):
+            ringing = frozenset({r.pick(free)} | {a for a in free if r.chance(0.2)})
             rung |= ringing
-        else:
-            retry_until = draw(st.one_of(st.none(), st.integers(-30, 30).map(lambda s: now + timedelta(seconds=s))))
+        elif r.chance(0.4):
+            retry_until = now + timedelta(seconds=r.int(-30, 30))
         entries.append(WaitingEntry(
             f"e{i:02d}", queue, joined_at, callback=callback, ringing=ringing, tried=tried,
             retry_until=retry_until, deadline=deadline,
         ))
 
-    rr_last: dict[str, str] = {}
-    if agents:
-        for n in numbers:
-            last = draw(st.one_of(st.none(), st.sampled_from(sorted(agents))))
-            if last is not None:
-                rr_last[n] = last
+    rr_last = {n: r.pick(sorted(agents)) for n in numbers if agents and r.chance(0.5)}
     return Snapshot(
         now=now, queues=queues, agents=agents, entries=tuple(entries),
-        shared_wrapup=draw(st.booleans()), rr_last=rr_last, random_seed=draw(st.integers(0, 2**32 - 1)),
+        shared_wrapup=r.chance(0.5), rr_last=rr_last, random_seed=r.int(0, 2**32 - 1),
     )
+
+
+def snapshots() -> st.SearchStrategy[Snapshot]:
+    return st.binary(min_size=BLOB, max_size=BLOB).map(decode_snapshot)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,9 +478,16 @@ def _call(entry_id: str, queue: str, joined_s: float) -> WaitingEntry:
     return WaitingEntry(entry_id, queue, T0 + timedelta(seconds=joined_s))
 
 
+def catches_up_after(low: QueuePolicy, top_weight: int) -> float:
+    """Seconds of waiting after which a call of `low` has at least the priority W = top_weight:
+    round(w + t/a) >= W  <=>  t >= a (W - w - 1/2). From then on it ranks ahead of every call
+    of priority <= W that joined after it (equal priorities: the longest wait first)."""
+    assert low.acceleration
+    return max(0.0, low.acceleration * (top_weight - low.weight - 0.5))
+
+
 def overtakes_after(low: QueuePolicy, top_weight: int) -> float:
-    """Seconds of waiting after which a call of `low` ranks strictly above every call of a queue
-    without acceleration and weight <= top_weight: round(w + t/a) > W  <=>  t >= a (W - w + 1/2)."""
+    """Seconds after which its priority is strictly above W: t >= a (W - w + 1/2)."""
     assert low.acceleration
     return max(0.0, low.acceleration * (top_weight - low.weight + 0.5))
 
@@ -468,7 +510,7 @@ def accelerated_sets(draw: st.DrawFn) -> tuple[QueuePolicy, list[QueuePolicy]]:
 
 
 @PROPERTY
-@given(accelerated_sets(), st.integers(0, 100_000), st.lists(st.tuples(st.integers(0, 5), st.integers(0, 100_000)), min_size=1, max_size=10))
+@given(accelerated_sets(), st.integers(0, 100_000), st.lists(st.tuples(st.integers(0, 5), st.integers(1, 100_000)), min_size=1, max_size=10))
 def test_a_call_waiting_long_enough_in_an_accelerated_queue_outranks_every_later_call(
     queues: tuple[QueuePolicy, list[QueuePolicy]], extra: int, later: list[tuple[int, int]],
 ) -> None:
@@ -477,24 +519,31 @@ def test_a_call_waiting_long_enough_in_an_accelerated_queue_outranks_every_later
 
     For a low queue (weight w, acceleration a) and other queues that have no acceleration
     (weights up to W), or that start no higher and gain no faster: a call that has waited
-    t >= a (W - w + 1/2) seconds has a priority strictly above W and ranks ahead of every call
-    that joined after it, in any of these queues. The bound is tight: one second less and some
-    queue of weight W still ranks ahead (when the bound is above 0)."""
+    t >= a (W - w - 1/2) seconds ranks ahead of every call that joined after it, in any of these
+    queues; from t >= a (W - w + 1/2) its priority is strictly above W. Both bounds are tight:
+    one second less and a later call of weight W still ranks ahead / has an equal priority."""
     low, others = queues
     top = max((q.weight for q in others if q.acceleration is None), default=0)
-    bound = overtakes_after(low, top)
-    waited = math.ceil(bound) + extra
-    now = T0 + timedelta(seconds=waited)
+    catch_up, overtake = catches_up_after(low, top), overtakes_after(low, top)
     old = _call("old", low.number, 0)
+    waited = math.ceil(catch_up) + extra
+    now = T0 + timedelta(seconds=waited)
     for n, (which, joined) in enumerate(later):
         queue = (others + [low])[which % (len(others) + 1)]
-        new = _call(f"new{n}", queue.number, min(joined, waited))  # joined at or after the old call
-        assert (-priority(old, low, now), old.joined_at) < (-priority(new, queue, now), new.joined_at)
+        if joined > waited:
+            continue
+        new = _call(f"new{n}", queue.number, joined)  # joined strictly after the old call
+        assert rank_at(now, old, low) < rank_at(now, new, queue)
     if top:
-        assert priority(old, low, now) > top
-    if bound > 0 and top:
-        just_before = T0 + timedelta(seconds=math.ceil(bound) - 1)
-        assert priority(old, low, just_before) <= top
+        assert priority(old, low, T0 + timedelta(seconds=math.ceil(overtake) + extra)) > top
+        if catch_up > 0:
+            assert priority(old, low, T0 + timedelta(seconds=math.ceil(catch_up) - 1)) < top
+        if overtake > 0:
+            assert priority(old, low, T0 + timedelta(seconds=math.ceil(overtake) - 1)) <= top
+
+
+def rank_at(now: datetime, e: WaitingEntry, q: QueuePolicy) -> tuple[int, datetime, str]:
+    return (-priority(e, q, now), e.joined_at, e.id)
 
 
 def simulate_one_agent(
@@ -545,24 +594,27 @@ def simulate_one_agent(
         assert now < 3600, "the low call was never offered"
 
 
-def _starvation_bound(low_weight: int, high_weight: int, acceleration: int, talk: int, wrapup: int) -> tuple[float, float]:
-    """The L call is offered at the agent's first free moment after it overtakes H (lower bound:
-    before that an H call always waits, as H calls arrive at least once per call); free moments
-    come every talk + wrap-up seconds, so it waits less than one more call."""
-    overtakes = overtakes_after(QueuePolicy("6400", weight=low_weight, acceleration=acceleration), high_weight)
-    return overtakes, overtakes + talk + wrapup
+def _starvation_bound(low_weight: int, high_weight: int, acceleration: int, talk: int, wrapup: int) -> tuple[float, float, int]:
+    """Before the L call catches up with H's weight an H call always outranks it (H calls arrive
+    at least once per call, so one always waits); the agent is free every talk + wrap-up seconds,
+    so the L call is offered at the first free moment after it caught up: less than one call and
+    its wrap-up later. Returns (lower bound, upper bound, the exact moment)."""
+    catch_up = catches_up_after(QueuePolicy("6400", weight=low_weight, acceleration=acceleration), high_weight)
+    cycle = talk + wrapup
+    return catch_up, catch_up + cycle, cycle * max(1, math.ceil(catch_up / cycle))
 
 
 def test_the_seeds_queues_under_a_stream_of_vip_calls() -> None:
-    """The seed's Support (weight 1, acceleration 60 s) and Support-VIP (weight 2): with a VIP
-    call every 20 s and calls of 100 s, the Support call overtakes at 60 * (2 - 1 + 1/2) = 90 s
-    and is offered when the agent's call ending after that is over: at 100 s."""
+    """The seed's Support (weight 1, acceleration 60 s) and Support-VIP (weight 2): Support's call
+    reaches weight 2 at 60 * (2 - 1 - 1/2) = 30 s (rounded half up) and then, having waited
+    longest, goes before the VIP calls that joined after it. With a VIP call every 20 s and calls
+    of 100 s, it is offered when the agent's first call is over: at 100 s."""
     offered, served = simulate_one_agent(
         low_weight=1, high_weight=2, acceleration=60, talk=100, gap=20, wrapup=0, strategy=RingStrategy.LINEAR,
     )
     assert (offered, served) == (100, ["h0000", "old"])
-    lower, upper = _starvation_bound(1, 2, 60, 100, 0)
-    assert lower <= offered <= upper
+    lower, upper, exact = _starvation_bound(1, 2, 60, 100, 0)
+    assert lower <= offered <= upper and offered == exact
 
 
 @settings(max_examples=40, deadline=None)
@@ -574,14 +626,16 @@ def test_a_low_weight_call_is_offered_within_the_acceleration_bound(
     low_weight: int, lift: int, acceleration: int, talk: int, gap: int, wrapup: int, strategy: RingStrategy,
 ) -> None:
     """No starvation: however many higher-weight calls keep arriving, the accelerated call is
-    offered no earlier than a (W_high - W_low + 1/2) seconds (it never jumps the VIP line early)
-    and no later than that plus one call and its wrap-up."""
+    offered no earlier than it catches up, a (W_high - W_low - 1/2) seconds (it never jumps the
+    VIP line early), and no later than that plus one call and its wrap-up; in fact exactly at the
+    agent's first free moment after it."""
     gap = min(gap, talk)  # arrivals at least as fast as the agent serves: a VIP always waits
     high_weight = low_weight + lift
     offered, served = simulate_one_agent(
         low_weight=low_weight, high_weight=high_weight, acceleration=acceleration,
         talk=talk, gap=gap, wrapup=wrapup, strategy=strategy,
     )
-    lower, upper = _starvation_bound(low_weight, high_weight, acceleration, talk, wrapup)
+    lower, upper, exact = _starvation_bound(low_weight, high_weight, acceleration, talk, wrapup)
     assert lower <= offered <= upper, (offered, served)
+    assert offered == exact
     assert served[-1] == "old" and served[:-1] == sorted(served[:-1])  # VIP calls first come, first served
