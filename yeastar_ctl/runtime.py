@@ -52,7 +52,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     except AmiError as exc:
         log.warning("AMI not available yet (%s); it is retried when needed", exc)
 
-    web_app = build_web_app(lambda: Health(events.connected, stasis.active_calls))
+    web_app = build_web_app(lambda: Health(events.connected, stasis.active_calls), distributor.routing_view)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.web.host, settings.web.port)

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import aiohttp
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,6 +38,13 @@ async def ensure_queue(
             await set_members(session, number, static=static, dynamic=[])
 
 
+async def routing_view(lab: Lab) -> dict[str, Any]:
+    url = f"http://{lab.settings.web.host}:{lab.settings.web.port}/api/v1/routing"
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert response.status == 200
+        return dict(await response.json())
+
+
 async def test_the_seeds_priority_example_with_real_calls(
     lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -50,6 +60,12 @@ async def test_the_seeds_priority_example_with_real_calls(
     await eventually(lambda: call_in(sessions, "6402", "1009"), what="call-1 waiting in Support-VIP")
     call_2 = await dial(sipp, sessions, "1008", "6403", hold_ms=90000)
     call_2_row = await eventually(lambda: call_in(sessions, "6403", "1008"), what="call-2 waiting in Support")
+
+    # The routing view explains the wait: VIP's call first by weight, Leo's phone offline.
+    view = await routing_view(lab)
+    order = [(w["queue"], w["priority"]) for w in view["waiting"]]
+    assert order[:2] == [("6402", 2), ("6403", 1)]
+    assert "1000: skipped, phone offline" in view["waiting"][0]["trace"]
 
     leo = await phones("1000")
     first = await leo.answer_next_call(ring_ms=200, talk_ms=17000)

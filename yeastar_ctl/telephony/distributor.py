@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable, Mapping, Protocol, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from yeastar_ctl.acd.auto_pause import MissCounts
 from yeastar_ctl.acd.capacity import JoinVerdict, check_join
@@ -167,6 +167,33 @@ class Distributor:
 
     def waiting_entries(self) -> list[LiveEntry]:
         return list(self._entries.values())
+
+    def routing_view(self) -> dict[str, Any]:
+        """The last decision, for the queue panel and the JSON API: every waiting call with its
+        priority, what rings for it, and the trace of why."""
+        decision = self.last_decision
+        priorities = decision.priorities if decision else {}
+        traces = decision.traces if decision else {}
+        entries = sorted(
+            self._entries.values(), key=lambda e: (-priorities.get(e.id, 0), e.joined_at, e.id),
+        )
+        return {
+            "waiting": [
+                {
+                    "call_id": e.id,
+                    "queue": e.queue,
+                    "joined_at": e.joined_at.isoformat(),
+                    "callback": e.callback,
+                    "priority": priorities.get(e.id),
+                    "ringing": sorted(e.ringing),
+                    "tried": sorted(e.tried),
+                    "retry_until": e.retry_until.isoformat() if e.retry_until else None,
+                    "trace": list(traces.get(e.id, ())),
+                }
+                for e in entries
+            ],
+            "next_wakeup": decision.next_wakeup.isoformat() if decision and decision.next_wakeup else None,
+        }
 
     # -- auto pause --------------------------------------------------------------------------------
 

@@ -1,10 +1,10 @@
 """The control plane's web application. The admin portal and JSON API grow here (portal issue);
-today it serves the health check that `scripts/run` and the tests wait on."""
+today it serves the health check and the live routing view (waiting calls with the ACD's trace)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from aiohttp import web
 
@@ -16,6 +16,7 @@ class Health:
 
 
 HEALTH_KEY: web.AppKey[Callable[[], Health]] = web.AppKey("health")
+ROUTING_KEY: web.AppKey[Callable[[], dict[str, Any]]] = web.AppKey("routing")
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -28,8 +29,15 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
-def build_web_app(health: Callable[[], Health]) -> web.Application:
+async def routing(request: web.Request) -> web.Response:
+    """Waiting calls in routing order, each with its priority and the routing trace in words."""
+    return web.json_response(request.app[ROUTING_KEY]())
+
+
+def build_web_app(health: Callable[[], Health], routing_view: Callable[[], dict[str, Any]]) -> web.Application:
     app = web.Application()
     app[HEALTH_KEY] = health
+    app[ROUTING_KEY] = routing_view
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/api/v1/routing", routing)
     return app

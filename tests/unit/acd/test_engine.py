@@ -214,7 +214,8 @@ def test_leave_empty_does_not_pull_out_a_callback_request() -> None:
 
 
 def test_a_callback_request_is_cancelled_at_its_own_timeout() -> None:
-    custom = dict(callback=True, deadline=at(600))
-    assert one_call(now_s=599, agents=[], **custom).failovers == ()
-    assert one_call(now_s=599, agents=[], **custom).next_wakeup == at(600)
-    assert one_call(now_s=600, agents=[], **custom).failovers == (Failover("call", "6400", FailoverReason.TIMED_OUT),)
+    # Callback Timeout "Custom", shorter than the queue's Maximum Waiting Time.
+    before = one_call(now_s=599, agents=[], callback=True, deadline=at(600))
+    assert before.failovers == () and before.next_wakeup == at(600)
+    after = one_call(now_s=600, agents=[], callback=True, deadline=at(600))
+    assert after.failovers == (Failover("call", "6400", FailoverReason.TIMED_OUT),)
