@@ -14,7 +14,12 @@ from yeastar_ctl.ari import AriClient, EventStream
 from yeastar_ctl.config import Settings
 from yeastar_ctl.db.engine import make_engine, session_factory
 from yeastar_ctl.services.call_ids import make_call_id
+from yeastar_ctl.db.enums import AgentEventKind
+from yeastar_ctl.services.agent_commands import StateChange
 from yeastar_ctl.telephony.app import StasisApp, utc_now
+from yeastar_ctl.telephony.blf_lamps import BlfLamps
+from yeastar_ctl.telephony.feature_codes import FeatureCodes
+from yeastar_ctl.telephony.media import Prompts
 from yeastar_ctl.telephony.devices import DeviceWatcher
 from yeastar_ctl.telephony.distributor import Distributor
 from yeastar_ctl.telephony.service_ports import (
@@ -41,10 +46,19 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         load_config=lambda: load_routing_config(sessions), devices=devices, clock=utc_now,
         random_seed=lambda: rng.getrandbits(32), auto_pause=DbAutoPause(sessions),
     )
+    lamps = BlfLamps(ari)
+    distributor.on_config(lamps.show)
+    prompts = Prompts(ari)
+
+    async def agents_changed(changes: list[StateChange]) -> None:
+        ended = {AgentEventKind.PAUSE, AgentEventKind.LOGOUT}
+        await distributor.agents_changed({c.agent for c in changes if c.kind in ended})
+
+    features = FeatureCodes(ari, sessions, prompts, clock=utc_now, on_changed=agents_changed)
     stasis = StasisApp(
         ari, events, app_name=a.app_name, directory=DbQueueDirectory(sessions),
         recorder=DbCallRecorder(sessions), distributor=distributor, devices=devices,
-        new_call_id=lambda at: make_call_id(at, rng),
+        features=features, lamps=lamps, prompts=prompts, new_call_id=lambda at: make_call_id(at, rng),
     )
     ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)
     try:

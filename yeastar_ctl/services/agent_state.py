@@ -44,24 +44,40 @@ def apply_event(state: AgentQueueState, kind: AgentEventKind, at: datetime, reas
     return state
 
 
-def fold_events(
-    events: Iterable[AgentEvent], queues_of: Mapping[str, Iterable[str]]
-) -> dict[tuple[str, str], AgentQueueState]:
-    """(agent, queue) -> state, from rows in time order; `queues_of` expands all-queue rows."""
+@dataclass(frozen=True)
+class AgentHistory:
+    states: dict[tuple[str, str], AgentQueueState]  # (agent, queue) -> state
+    # The queues an agent was logged in to just before their last "log out of all" (*78).
+    last_queues: dict[str, frozenset[str]]
+
+
+def fold_events(events: Iterable[AgentEvent], queues_of: Mapping[str, Iterable[str]]) -> AgentHistory:
+    """Replay rows in time order; `queues_of` expands all-queue rows to the agent's queues."""
     states: dict[tuple[str, str], AgentQueueState] = {}
+    last_queues: dict[str, frozenset[str]] = {}
     for event in events:
-        queues = [event.queue_number] if event.queue_number else list(queues_of.get(event.agent_extension, ()))
+        agent = event.agent_extension
+        if event.queue_number:
+            queues = [event.queue_number]
+        else:
+            queues = list(queues_of.get(agent, ()))
+            if event.kind == AgentEventKind.LOGOUT:
+                last_queues[agent] = frozenset(q for q in queues if states.get((agent, q), LOGGED_OUT).logged_in)
         for queue in queues:
-            key = (event.agent_extension, queue)
+            key = (agent, queue)
             states[key] = apply_event(states.get(key, LOGGED_OUT), event.kind, event.at, event.reason_code)
-    return states
+    return AgentHistory(states, last_queues)
+
+
+async def load_agent_history(session: AsyncSession, queues_of: Mapping[str, Iterable[str]]) -> AgentHistory:
+    rows = await session.scalars(select(AgentEvent).order_by(AgentEvent.at, AgentEvent.id))
+    return fold_events(rows, queues_of)
 
 
 async def load_agent_states(
     session: AsyncSession, queues_of: Mapping[str, Iterable[str]]
 ) -> dict[tuple[str, str], AgentQueueState]:
-    rows = await session.scalars(select(AgentEvent).order_by(AgentEvent.at, AgentEvent.id))
-    return fold_events(rows, queues_of)
+    return (await load_agent_history(session, queues_of)).states
 
 
 async def pause_agent(

@@ -13,15 +13,16 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from yeastar_ctl.ari import AriClient, AriError, EventStream
+from yeastar_ctl.telephony.blf_lamps import BlfLamps
 from yeastar_ctl.telephony.devices import DeviceWatcher
 from yeastar_ctl.telephony.distributor import Distributor
+from yeastar_ctl.telephony.feature_codes import FeatureCodes
 from yeastar_ctl.telephony.media import Prompts
 from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, QueueDirectory
 from yeastar_ctl.telephony.queue_call import QueueCallFlow
 
 log = logging.getLogger(__name__)
 
-ERROR_PROMPT = "sound:an-error-has-occurred"
 NOT_IN_SERVICE_PROMPT = "sound:ss-noservice"
 
 
@@ -40,6 +41,9 @@ class StasisApp:
         recorder: CallRecorder,
         distributor: Distributor,
         devices: DeviceWatcher,
+        features: FeatureCodes,
+        lamps: BlfLamps,
+        prompts: Prompts,
         new_call_id: Callable[[datetime], str],
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -49,11 +53,13 @@ class StasisApp:
         self._directory = directory
         self._recorder = recorder
         self._devices = devices
+        self._features = features
+        self._lamps = lamps
         self._new_call_id = new_call_id
         self._clock = clock
         self._flows: dict[str, QueueCallFlow] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self.prompts = Prompts(ari)
+        self.prompts = prompts
         events.on("StasisStart", self._on_stasis_start)
         events.on("StasisEnd", self._on_channel_gone)
         events.on("ChannelDestroyed", self._on_channel_gone)
@@ -62,7 +68,9 @@ class StasisApp:
         events.on_connect = self._on_connect
 
     async def _on_connect(self) -> None:
-        # Subscriptions die with the WebSocket: watch the agents' phones again, then re-decide.
+        # Subscriptions die with the WebSocket (and lamps with an Asterisk restart): watch the
+        # agents' phones again, set every BLF lamp, then re-decide.
+        self._lamps.forget()
         await self._devices.resubscribe()
         try:
             await self.distributor.refresh_config()
@@ -100,9 +108,8 @@ class StasisApp:
             if flow is None or not flow.agent_answered(channel_id):
                 # Answered too late (the caller left, another agent answered, or time ran out).
                 await self._hangup(channel_id)
-        elif kind == "feature":
-            # Feature codes are decoded by the agent-state issue; until then every code is unknown.
-            self._spawn(self._reject(channel_id, ERROR_PROMPT))
+        elif kind == "feature" and len(args) >= 2:
+            self._spawn(self._features.handle(channel, args[1]))
         else:
             log.warning("StasisStart with unknown arguments %r on %s", args, channel_id)
             await self._hangup(channel_id)

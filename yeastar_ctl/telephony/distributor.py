@@ -100,7 +100,12 @@ class Distributor:
         self._pass_scheduled = False
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._config_listeners: list[Callable[[RoutingConfig], Awaitable[None]]] = []
         self.last_decision: Decision | None = None
+
+    def on_config(self, listener: Callable[[RoutingConfig], Awaitable[None]]) -> None:
+        """Call `listener` with every configuration loaded (e.g. to set BLF lamps)."""
+        self._config_listeners.append(listener)
 
     # -- configuration ---------------------------------------------------------------------------
 
@@ -109,7 +114,16 @@ class Distributor:
         self._config = config
         await self._devices.watch(config.extensions())
         self.schedule_pass()
+        for listener in self._config_listeners:
+            await listener(config)
         return config
+
+    async def agents_changed(self, cleared: set[str]) -> None:
+        """Agents logged in/out or (un)paused; those in `cleared` were paused or logged out, which
+        clears their missed-call count (seed, Agent Auto Pause)."""
+        for agent in cleared:
+            self._misses = self._misses.cleared(agent)
+        await self.refresh_config()
 
     async def _ensure_config(self) -> RoutingConfig:
         return self._config if self._config is not None else await self.refresh_config()
@@ -203,7 +217,12 @@ class Distributor:
             if pause:
                 self._misses = self._misses.cleared(agent)
                 self._mark_paused(agent, policy.number)
-                self._spawn(self._auto_pause(agent, policy.number, now))
+                self._spawn(self._record_auto_pause(agent, policy.number, now))
+
+    async def _record_auto_pause(self, agent: str, queue: str, at: datetime) -> None:
+        log.info("agent %s auto-paused in %s after consecutive missed calls", agent, queue)
+        await self._auto_pause(agent, queue, at)
+        await self.refresh_config()
 
     def _mark_paused(self, agent: str, queue: str) -> None:
         if self._config is None:

@@ -105,11 +105,11 @@ def _membership(r: _Reader, queue: str) -> Membership:
         static=static,
         position=r.int(1, 6),  # ties allowed: the extension breaks them
         skill=r.small_or_any(1, 99, 3),
-        logged_in=True if static else not r.chance(0.3),
+        logged_in=True if static else not r.chance(0.2),
         login_at=_ago(r.int(0, 86400)) if r.chance(0.7) else None,
-        paused=r.chance(0.2),
+        paused=r.chance(0.15),
         pause_reason="Lunch" if r.chance(0.5) else None,
-        last_call_ended_at=_ago(r.int(0, 300)) if r.chance(0.4) else None,
+        last_call_ended_at=_ago(r.int(0, 300)) if r.chance(0.3) else None,
         calls_completed=r.int(0, 20),
     )
 
@@ -124,9 +124,9 @@ def decode_snapshot(data: bytes) -> Snapshot:
     queues = {n: _queue(r, n) for n in numbers}
 
     agents: dict[str, Agent] = {}
-    for extension in EXTENSIONS[: r.int(0, 12)]:
+    for extension in EXTENSIONS[: max(r.int(0, 12), r.int(0, 12))]:  # more often many than few
         device = r.pick(DEVICES)
-        in_queues = [n for n in numbers if r.chance(0.5)]
+        in_queues = [n for n in numbers if r.chance(0.6)]
         agents[extension] = Agent(extension, device, tuple(_membership(r, q) for q in in_queues))
 
     def members(queue: str) -> list[str]:
@@ -136,7 +136,8 @@ def decode_snapshot(data: bytes) -> Snapshot:
     rung: set[str] = set()  # an agent rings for one caller at a time
     for i in range(r.int(0, 20)):
         queue = r.pick(numbers)
-        joined_at = _ago(r.int(0, 120) if not r.chance(0.3) else r.int(0, 4000))
+        waited = r.int(0, 120) if not r.chance(0.3) else r.int(0, 4000)
+        joined_at = _ago(queues[queue].max_wait if r.chance(0.05) else waited)  # sometimes due right now
         callback = r.chance(0.1)
         deadline = joined_at + timedelta(seconds=r.int(10, 7200)) if callback and r.chance(0.5) else None
         in_queue = members(queue)
@@ -144,8 +145,8 @@ def decode_snapshot(data: bytes) -> Snapshot:
         ringing: frozenset[str] = frozenset()
         retry_until = None
         free = [a for a in in_queue if a not in rung]
-        if free and r.chance(0.3):
-            ringing = frozenset({r.pick(free)} | {a for a in free if r.chance(0.2)})
+        if free and r.chance(0.15):
+            ringing = frozenset({r.pick(free)} | {a for a in free if r.chance(0.1)})
             rung |= ringing
         elif r.chance(0.4):
             retry_until = now + timedelta(seconds=r.int(-30, 30))

@@ -1,0 +1,126 @@
+"""Agents run their day from a phone (seed, feature codes and BLF keys), through a real Asterisk:
+the dialed code reaches the control plane, the change is stored as an agent event, the caller
+hears a prompt, and BLF subscribers get a NOTIFY."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from calls import dial, secret
+from conftest import Lab, eventually
+from sipp import Sipp, SippRun, free_udp_port
+from yeastar_ctl.ari import AriClient
+from yeastar_ctl.db.models import AgentEvent
+
+
+@pytest.fixture
+async def ari(lab: Lab) -> AsyncIterator[AriClient]:
+    a = lab.settings.asterisk
+    async with AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name) as client:
+        yield client
+
+
+async def events_of(sessions: async_sessionmaker[AsyncSession], agent: str) -> list[tuple[str, str | None, str | None, str]]:
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(AgentEvent).where(AgentEvent.agent_extension == agent).order_by(AgentEvent.at, AgentEvent.id)
+        )
+        return [(r.kind.value, r.queue_number, r.reason_code, r.source.value) for r in rows]
+
+
+async def dial_code(sipp: Sipp, sessions: async_sessionmaker[AsyncSession], agent: str, code: str) -> None:
+    """The agent dials the code; the control plane answers, plays its prompt and hangs up (the
+    phone itself would stay on for two minutes)."""
+    run = await dial(sipp, sessions, agent, code, hold_ms=120000)
+    await run.expect_success(30)
+    assert "BYE sip:" not in run.sent_messages()
+
+
+async def subscribe(sipp: Sipp, sessions: async_sessionmaker[AsyncSession], phone: str, key: str,
+                    states: tuple[str, str, str]) -> SippRun:
+    run = await sipp.start(
+        "blf_subscribe", service=key, local_port=free_udp_port(), auth=(phone, await secret(sessions, phone)),
+        values={"phone": phone, "first": states[0], "second": states[1], "third": states[2], "wait_ms": 30000},
+    )
+
+    async def first_notify() -> bool:
+        log = run.log_dir / "messages.log"
+        return log.exists() and "NOTIFY sip:" in log.read_text(errors="replace")
+
+    await eventually(first_notify, what=f"the first NOTIFY for {key}")
+    return run
+
+
+async def test_pause_with_a_reason_lights_the_reason_key_and_dialing_it_again_unpauses(
+    sipp: Sipp, sessions: async_sessionmaker[AsyncSession], ari: AriClient,
+) -> None:
+    # A supervisor's BLF key on agent 1001's "Lunch" pause in queue 6400.
+    lamp = await subscribe(sipp, sessions, "1009", "*071001*6400*01", ("terminated", "early", "terminated"))
+
+    await dial_code(sipp, sessions, "1001", "*076400*01")  # 1001 pauses in 6400 for Lunch
+    assert (await ari.device_states.get("Stasis:yc-pause-1001-6400-01")).state == "RINGING"
+    assert (await ari.device_states.get("Stasis:yc-pause-1001-6400-02")).state == "NOT_INUSE"
+    assert (await ari.device_states.get("Stasis:yc-pause-1001-6400")).state == "RINGING"
+
+    await dial_code(sipp, sessions, "1001", "*076400*01")  # the same code again: back to work
+    await lamp.expect_success(30)
+    assert (await events_of(sessions, "1001"))[-2:] == [
+        ("pause", "6400", "*01", "feature_code"), ("unpause", "6400", None, "feature_code"),
+    ]
+
+
+async def test_changing_the_reason_while_paused_is_a_reason_change_not_a_new_pause(
+    sipp: Sipp, sessions: async_sessionmaker[AsyncSession], ari: AriClient,
+) -> None:
+    await dial_code(sipp, sessions, "1002", "*076400*02")  # Break
+    await dial_code(sipp, sessions, "1002", "*076400*03")  # now Wrap up
+    assert (await ari.device_states.get("Stasis:yc-pause-1002-6400-02")).state == "NOT_INUSE"
+    assert (await ari.device_states.get("Stasis:yc-pause-1002-6400-03")).state == "RINGING"
+    await dial_code(sipp, sessions, "1002", "*076400")  # plain pause code while paused: unpause
+    assert (await events_of(sessions, "1002"))[-3:] == [
+        ("pause", "6400", "*02", "feature_code"),
+        ("pause_reason_change", "6400", "*03", "feature_code"),
+        ("unpause", "6400", None, "feature_code"),
+    ]
+
+
+async def test_a_dynamic_agent_logs_in_out_of_all_and_back_to_the_last_queues(
+    sipp: Sipp, sessions: async_sessionmaker[AsyncSession], ari: AriClient,
+) -> None:
+    before = len(await events_of(sessions, "1003"))
+    await dial_code(sipp, sessions, "1003", "*76400")  # log in to 6400
+    assert (await ari.device_states.get("Stasis:yc-login-1003-6400")).state == "NOT_INUSE"
+    await dial_code(sipp, sessions, "1003", "*077")  # log out of all
+    assert (await ari.device_states.get("Stasis:yc-login-1003-6400")).state == "INUSE"
+    await dial_code(sipp, sessions, "1003", "*78")  # log in to the last queues
+    assert (await ari.device_states.get("Stasis:yc-login-1003-6400")).state == "NOT_INUSE"
+    await dial_code(sipp, sessions, "1003", "*76400")  # and out again
+    assert (await events_of(sessions, "1003"))[before:] == [
+        ("login", "6400", None, "feature_code"),
+        ("logout", None, None, "feature_code"),
+        ("login", "6400", None, "feature_code"),
+        ("logout", "6400", None, "feature_code"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("agent", "code", "why"),
+    [
+        ("1001", "*76400", "a static agent cannot log out"),
+        ("1009", "*076400", "1009 is not an agent of 6400"),
+        ("1009", "*071001*6400", "1009 is neither agent 1001 nor a manager of 6400"),
+        ("1001", "*076400*09", "there is no pause reason *09"),
+        ("1001", "*076499", "there is no queue 6499"),
+        ("1004", "*077", "1004 is logged in to no queue"),
+    ],
+)
+async def test_a_refused_code_plays_an_error_and_changes_nothing(
+    sipp: Sipp, sessions: async_sessionmaker[AsyncSession], agent: str, code: str, why: str,
+) -> None:
+    before = await events_of(sessions, agent)
+    await dial_code(sipp, sessions, agent, code)
+    assert await events_of(sessions, agent) == before, why

@@ -1,0 +1,1 @@
+"""Agent state from phones: feature codes, BLF lamps, presence rules."""
