@@ -27,7 +27,7 @@ def _absent(
     assert membership is not None
     if not membership.static and not membership.logged_in:
         return True
-    if EmptyCondition.UNAVAILABLE in conditions and agent.device == DeviceStatus.OFFLINE:
+    if EmptyCondition.UNAVAILABLE in conditions and (agent.device == DeviceStatus.OFFLINE or agent.do_not_disturb):
         return True
     if EmptyCondition.PAUSED in conditions and membership.paused:
         return True

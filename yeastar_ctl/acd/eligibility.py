@@ -41,6 +41,8 @@ def unavailable_reason(
     """None when the agent can take the call; else the reason, as the routing trace shows it."""
     if not membership.static and not membership.logged_in:
         return "not logged in"
+    if agent.do_not_disturb:
+        return "presence is Do Not Disturb"
     if membership.paused:
         return f"paused ({membership.pause_reason})" if membership.pause_reason else "paused"
     if agent.device == DeviceStatus.OFFLINE:

@@ -57,6 +57,7 @@ class Agent:
     extension: str
     device: DeviceStatus
     memberships: tuple[Membership, ...] = ()
+    do_not_disturb: bool = False  # presence Do Not Disturb: no queue calls
 
     def membership(self, queue: str) -> Membership | None:
         return next((m for m in self.memberships if m.queue == queue), None)

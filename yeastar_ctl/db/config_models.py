@@ -18,6 +18,7 @@ from yeastar_ctl.db.enums import (
     FeatureCodeKey,
     MemberKind,
     Presence,
+    PresenceAction,
     RingStrategy,
 )
 from yeastar_ctl.db.queue_settings import DEFAULT_QUEUE_SETTINGS as D
@@ -203,6 +204,19 @@ class QueueManager(Base):
 
     queue: Mapped[Queue] = relationship(back_populates="managers", lazy="raise")
     extension: Mapped[Extension] = relationship(lazy="raise")
+
+
+class PresenceRule(Base):
+    """Per extension and presence, the seed's "Agent Status Auto Switch" (no row: Do Nothing)."""
+
+    __tablename__ = "presence_rules"
+    __table_args__ = (UniqueConstraint("extension_id", "presence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    extension_id: Mapped[int] = mapped_column(ForeignKey("extensions.id", ondelete="CASCADE"))
+    presence: Mapped[Presence]
+    action: Mapped[PresenceAction]
+    reason_code: Mapped[str | None] = mapped_column(String(8))
 
 
 class PauseReason(Base):

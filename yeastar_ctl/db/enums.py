@@ -23,6 +23,16 @@ class Presence(StrEnum):
     OFF_WORK = "off_work"
 
 
+class PresenceAction(StrEnum):
+    """Seed, "Agent Status Auto Switch": what a change to a presence does to the agent's queues."""
+
+    LOG_IN = "log_in"
+    LOG_IN_LAST = "log_in_last"
+    LOG_OUT = "log_out"
+    PAUSE = "pause"
+    DO_NOTHING = "do_nothing"
+
+
 class DestinationType(StrEnum):
     HANGUP = "hangup"
     EXTENSION = "extension"

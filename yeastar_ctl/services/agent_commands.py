@@ -17,10 +17,10 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.agents.codes import Action, Command
-from yeastar_ctl.db.enums import AgentEventKind, AgentEventSource, MemberKind
+from yeastar_ctl.db.enums import AgentEventKind, AgentEventSource, MemberKind, PresenceAction
 from yeastar_ctl.services.agent_state import AgentQueueState, LOGGED_OUT, load_agent_history
 from yeastar_ctl.services.call_events import record_agent_event
-from yeastar_ctl.services.config_snapshot import ConfigSnapshot, QueueConfig, load_config_snapshot
+from yeastar_ctl.services.config_snapshot import ConfigSnapshot, MemberConfig, QueueConfig, load_config_snapshot
 from yeastar_ctl.services.errors import ServiceError
 
 
@@ -48,7 +48,7 @@ class StateChange:
     reason: str | None = None
 
 
-def _member(queue: QueueConfig, agent: str):  # type: ignore[no-untyped-def]
+def _member(queue: QueueConfig, agent: str) -> MemberConfig | None:
     return next((m for m in queue.members if m.extension == agent), None)
 
 
@@ -119,12 +119,51 @@ async def execute(
 ) -> list[StateChange]:
     """Validate and record; the caller owns the transaction."""
     snapshot = await load_config_snapshot(session)
-    queues_of = {e.number: [q.number for q in snapshot.queues_of(e.number)] for e in snapshot.extensions}
-    history = await load_agent_history(session, queues_of)
+    history = await load_agent_history(session, snapshot.dynamic_queues_of())
     changes = plan(snapshot, history.states, history.last_queues, caller=caller, command=command)
+    await record_changes(session, changes, at=at, source=source)
+    return changes
+
+
+async def record_changes(
+    session: AsyncSession, changes: list[StateChange], *, at: datetime, source: AgentEventSource | str,
+) -> None:
     for change in changes:
         await record_agent_event(
             session, at=at, agent_extension=change.agent, kind=change.kind, source=source,
             queue_number=change.queue, reason_code=change.reason,
         )
+
+
+def plan_presence(
+    snapshot: ConfigSnapshot,
+    states: dict[tuple[str, str], AgentQueueState],
+    last_queues: dict[str, frozenset[str]],
+    *,
+    agent: str,
+    action: PresenceAction,
+    reason: str | None,
+) -> list[StateChange]:
+    """Seed, "Agent Status Auto Switch": Log In (dynamic agents log in to all their queues, static
+    agents resume), Log in to Last Queues, Log Out (dynamic agents only), Pause (optional reason),
+    Do Nothing. Applies what can apply and skips what is already so; never refuses."""
+    changes: list[StateChange] = []
+    for queue in snapshot.queues_of(agent):
+        member = _member(queue, agent)
+        assert member is not None
+        static = member.kind == MemberKind.STATIC
+        state = states.get((agent, queue.number), LOGGED_OUT)
+        taking_part = static or state.logged_in
+        if action in (PresenceAction.LOG_IN, PresenceAction.LOG_IN_LAST):
+            if static and state.paused:
+                changes.append(StateChange(agent, queue.number, AgentEventKind.UNPAUSE))
+            wanted = action == PresenceAction.LOG_IN or queue.number in last_queues.get(agent, frozenset())
+            if not static and not state.logged_in and wanted:
+                changes.append(StateChange(agent, queue.number, AgentEventKind.LOGIN))
+        elif action == PresenceAction.PAUSE and taking_part and not state.paused:
+            changes.append(StateChange(agent, queue.number, AgentEventKind.PAUSE, reason))
+    if action == PresenceAction.LOG_OUT and any(
+        states.get((agent, q), LOGGED_OUT).logged_in for q in snapshot.dynamic_queues_of().get(agent, [])
+    ):
+        changes.append(StateChange(agent, None, AgentEventKind.LOGOUT))
     return changes

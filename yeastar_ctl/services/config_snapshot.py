@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yeastar_ctl.db.enums import DynamicAgentStatus, FeatureCodeKey, MemberKind
+from yeastar_ctl.db.enums import DynamicAgentStatus, FeatureCodeKey, MemberKind, Presence
 from yeastar_ctl.db.models import Extension, Queue, QueueManager, QueueMember
 from yeastar_ctl.db.queue_settings import QueueSettings
 from yeastar_ctl.services.feature_codes import list_feature_codes
@@ -30,6 +30,7 @@ class ExtensionConfig:
     name: str
     sip_secret: str
     email: str | None
+    presence: Presence = Presence.AVAILABLE
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,17 @@ class ConfigSnapshot:
         """The code for ``key`` when it is enabled, else None."""
         return next((f.code for f in self.feature_codes if f.key == key and f.enabled), None)
 
+    def dynamic_queues_of(self) -> dict[str, list[str]]:
+        """extension -> the queues it is a dynamic agent of: where all-queue agent events apply
+        (static agents are always in their queues and cannot log out)."""
+        return {
+            e.number: [
+                q.number for q in self.queues
+                if any(m.extension == e.number and m.kind == MemberKind.DYNAMIC for m in q.members)
+            ]
+            for e in self.extensions
+        }
+
     def queues_of(self, extension: str) -> tuple[QueueConfig, ...]:
         """Queues the extension is an agent of, static or dynamic."""
         return tuple(q for q in self.queues if any(m.extension == extension for m in q.members))
@@ -152,7 +164,7 @@ async def load_config_snapshot(session: AsyncSession) -> ConfigSnapshot:
     options = await get_queue_options(session)
     return ConfigSnapshot(
         extensions=tuple(
-            ExtensionConfig(e.number, e.name, e.sip_secret, e.email)
+            ExtensionConfig(e.number, e.name, e.sip_secret, e.email, e.presence)
             for e in sorted(extensions, key=lambda e: sort_key(e.number))
         ),
         queues=tuple(await _queue_configs(session)),

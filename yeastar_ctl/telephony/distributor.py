@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
@@ -39,6 +39,7 @@ class RoutingConfig:
     agent_states: Mapping[tuple[str, str], AgentQueueState]
     pause_names: Mapping[str, str]
     shared_wrapup: bool
+    do_not_disturb: frozenset[str] = frozenset()  # extensions whose presence is Do Not Disturb
 
     def extensions(self) -> set[str]:
         return {m.extension for members in self.members.values() for m in members}
@@ -230,9 +231,7 @@ class Distributor:
         states = dict(self._config.agent_states)
         current = states.get((agent, queue), AgentQueueState())
         states[(agent, queue)] = AgentQueueState(current.logged_in, current.login_at, True, None)
-        self._config = RoutingConfig(
-            self._config.queues, self._config.members, states, self._config.pause_names, self._config.shared_wrapup,
-        )
+        self._config = replace(self._config, agent_states=states)
 
     # -- the decision pass -------------------------------------------------------------------------
 
@@ -260,7 +259,9 @@ class Distributor:
                 if member.extension == extension
             )
             device = DeviceStatus.IN_USE if extension in self._talking else self._devices.status(extension)
-            agents[extension] = Agent(extension, device, memberships)
+            agents[extension] = Agent(
+                extension, device, memberships, do_not_disturb=extension in config.do_not_disturb,
+            )
         return agents
 
     def snapshot(self) -> Snapshot | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from yeastar_ctl.services import call_events
-from yeastar_ctl.db.enums import AgentEventSource
+from yeastar_ctl.db.enums import AgentEventSource, Presence
 from yeastar_ctl.services.agent_state import load_agent_states, pause_agent
 from yeastar_ctl.services.config_snapshot import load_config_snapshot, load_queue_config
 from yeastar_ctl.telephony.acd_inputs import queue_policy
@@ -44,14 +44,14 @@ class DbQueueDirectory:
 async def load_routing_config(sessions: async_sessionmaker[AsyncSession]) -> RoutingConfig:
     async with sessions() as session:
         snapshot = await load_config_snapshot(session)
-        queues_of = {e.number: [q.number for q in snapshot.queues_of(e.number)] for e in snapshot.extensions}
-        states = await load_agent_states(session, queues_of)
+        states = await load_agent_states(session, snapshot.dynamic_queues_of())
     return RoutingConfig(
         queues={q.number: queue_policy(q.number, q.settings) for q in snapshot.queues},
         members={q.number: q.members for q in snapshot.queues},
         agent_states=states,
         pause_names={r.code: r.name for r in snapshot.pause_reasons},
         shared_wrapup=snapshot.queue_options.shared_wrapup,
+        do_not_disturb=frozenset(e.number for e in snapshot.extensions if e.presence == Presence.DO_NOT_DISTURB),
     )
 
 

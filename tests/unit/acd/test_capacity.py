@@ -4,6 +4,8 @@ Empty and Disallow to Join When Empty, where the admin picks which states make t
 considered Empty by default".
 """
 
+from dataclasses import replace
+
 import pytest
 from builders import agent, at, dynamic, static, with_membership
 
@@ -145,3 +147,11 @@ def test_an_agent_rung_for_another_caller_makes_a_busy_queue_refuse_joins() -> N
 def test_a_full_queue_is_reported_before_an_empty_one() -> None:
     queue = QueuePolicy("6400", max_callers=1, join_empty_disallowed=frozenset())
     assert join(queue, 1, [logged_out("1001")]).reason == FailoverReason.QUEUE_FULL
+
+
+def test_do_not_disturb_counts_as_unavailable_for_empty() -> None:
+    queue = QueuePolicy("6400")
+    leo = replace(agent("1000", static("6400")), do_not_disturb=True)
+    agents = {"1000": leo}
+    assert queue_is_empty(queue, frozenset({EmptyCondition.UNAVAILABLE}), agents, now=at(0), queues={"6400": queue}, shared_wrapup=False)
+    assert not queue_is_empty(queue, frozenset({EmptyCondition.PAUSED}), agents, now=at(0), queues={"6400": queue}, shared_wrapup=False)

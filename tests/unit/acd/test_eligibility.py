@@ -6,6 +6,7 @@ a call only with Ring In Use. Shared wrap-up: "the wrap-up time configured in th
 applied across all queues associated with this agent".
 """
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -155,3 +156,8 @@ def test_shared_wrap_up_holds_the_other_queues_call_until_it_ends() -> None:
     assert later == [("1001",)]
     _, _, unshared = _trace([leo])
     assert unshared == [("1001",)]
+
+
+def test_an_agent_on_do_not_disturb_gets_no_queue_calls() -> None:
+    leo = replace(agent("1000", static("6400")), do_not_disturb=True)
+    assert reason(leo) == "presence is Do Not Disturb"

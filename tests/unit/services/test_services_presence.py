@@ -1,0 +1,95 @@
+"""Seed, "Automatically Switch Agent Status Based on Extension Presence"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from postgres import Unchanged
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yeastar_ctl.db.enums import AgentEventKind, Presence, PresenceAction
+from yeastar_ctl.db.models import AgentEvent, Extension
+from yeastar_ctl.services import extensions, queues
+from yeastar_ctl.services.errors import ValidationError
+from yeastar_ctl.services.presence import PresenceRuleSpec, change_presence, presence_rules, set_presence_rule
+
+AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def call_center(session: AsyncSession) -> None:
+    """1001 is a static agent of 6400 and 6401; 1003 is a dynamic agent of both."""
+    for number in ("1001", "1003"):
+        await extensions.create_extension(session, number, f"Agent {number}")
+    for number in ("6400", "6401"):
+        await queues.create_queue(session, number, f"Queue {number}")
+        await queues.set_members(session, number, static=[("1001", 1)], dynamic=[("1003", 1)])
+
+
+async def events(session: AsyncSession, agent: str) -> list[tuple[str, str | None, str | None]]:
+    rows = await session.scalars(select(AgentEvent).where(AgentEvent.agent_extension == agent).order_by(AgentEvent.id))
+    return [(r.kind.value, r.queue_number, r.reason_code) for r in rows]
+
+
+async def test_without_rules_every_presence_does_nothing(session: AsyncSession, call_center: None) -> None:
+    rules = await presence_rules(session, "1003")
+    assert set(rules) == set(Presence)
+    assert all(rule == PresenceRuleSpec(PresenceAction.DO_NOTHING) for rule in rules.values())
+    assert await change_presence(session, "1003", Presence.AWAY, at=AT) == []
+    assert (await extensions.get_extension(session, "1003")).presence == Presence.AWAY
+
+
+async def test_log_in_logs_a_dynamic_agent_in_to_all_queues_and_pause_pauses_them(
+    session: AsyncSession, call_center: None,
+) -> None:
+    await set_presence_rule(session, "1003", Presence.AVAILABLE, PresenceAction.LOG_IN)
+    await set_presence_rule(session, "1003", Presence.LUNCH_BREAK, PresenceAction.PAUSE, "*01")
+    await change_presence(session, "1003", Presence.AVAILABLE, at=AT)
+    await change_presence(session, "1003", Presence.LUNCH_BREAK, at=AT)
+    assert await events(session, "1003") == [
+        ("login", "6400", None), ("login", "6401", None), ("pause", "6400", "*01"), ("pause", "6401", "*01"),
+    ]
+
+
+async def test_log_in_resumes_a_paused_static_agent_and_log_out_leaves_static_agents_alone(
+    session: AsyncSession, call_center: None,
+) -> None:
+    await set_presence_rule(session, "1001", Presence.AWAY, PresenceAction.PAUSE)
+    await set_presence_rule(session, "1001", Presence.AVAILABLE, PresenceAction.LOG_IN)
+    await set_presence_rule(session, "1001", Presence.OFF_WORK, PresenceAction.LOG_OUT)
+    await change_presence(session, "1001", Presence.AWAY, at=AT)
+    await change_presence(session, "1001", Presence.AVAILABLE, at=AT)
+    assert await change_presence(session, "1001", Presence.OFF_WORK, at=AT) == []
+    assert await events(session, "1001") == [
+        ("pause", "6400", None), ("pause", "6401", None), ("unpause", "6400", None), ("unpause", "6401", None),
+    ]
+
+
+async def test_log_in_to_last_queues_after_log_out(session: AsyncSession, call_center: None) -> None:
+    await set_presence_rule(session, "1003", Presence.OFF_WORK, PresenceAction.LOG_OUT)
+    await set_presence_rule(session, "1003", Presence.AVAILABLE, PresenceAction.LOG_IN_LAST)
+    session.add(AgentEvent(at=AT, agent_extension="1003", queue_number="6401", kind=AgentEventKind.LOGIN,
+                           source="manager"))
+    await session.flush()
+    await change_presence(session, "1003", Presence.OFF_WORK, at=AT)
+    await change_presence(session, "1003", Presence.AVAILABLE, at=AT)
+    assert (await events(session, "1003"))[1:] == [("logout", None, None), ("login", "6401", None)]
+
+
+async def test_a_reason_only_goes_with_pause_and_must_exist(
+    session: AsyncSession, call_center: None, unchanged: Unchanged,
+) -> None:
+    async with unchanged(ValidationError, match="only with the Pause action"):
+        await set_presence_rule(session, "1003", Presence.AWAY, PresenceAction.LOG_OUT, "*01")
+    async with unchanged(ValidationError, match="no pause reason"):
+        await set_presence_rule(session, "1003", Presence.AWAY, PresenceAction.PAUSE, "*42")
+    async with unchanged(ValidationError):
+        await set_presence_rule(session, "1003", "napping", PresenceAction.PAUSE)
+
+
+async def test_the_presence_is_stored_on_the_extension(session: AsyncSession, call_center: None) -> None:
+    await change_presence(session, "1001", "do_not_disturb", at=AT)
+    stored = await session.scalar(select(Extension.presence).where(Extension.number == "1001"))
+    assert stored == Presence.DO_NOT_DISTURB
