@@ -20,6 +20,7 @@ from yeastar_ctl.telephony.app import StasisApp, utc_now
 from yeastar_ctl.telephony.blf_lamps import BlfLamps
 from yeastar_ctl.telephony.feature_codes import FeatureCodes
 from yeastar_ctl.telephony.media import Prompts
+from yeastar_ctl.telephony.online_status import OnlineStatus
 from yeastar_ctl.telephony.devices import DeviceWatcher
 from yeastar_ctl.telephony.distributor import Distributor
 from yeastar_ctl.telephony.service_ports import (
@@ -54,11 +55,12 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         ended = {AgentEventKind.PAUSE, AgentEventKind.LOGOUT}
         await distributor.agents_changed({c.agent for c in changes if c.kind in ended})
 
+    online = OnlineStatus(ari, a.app_name)
     features = FeatureCodes(ari, sessions, prompts, clock=utc_now, on_changed=agents_changed)
     stasis = StasisApp(
         ari, events, app_name=a.app_name, directory=DbQueueDirectory(sessions),
         recorder=DbCallRecorder(sessions), distributor=distributor, devices=devices,
-        features=features, lamps=lamps, prompts=prompts, new_call_id=lambda at: make_call_id(at, rng),
+        features=features, lamps=lamps, prompts=prompts, online=online, new_call_id=lambda at: make_call_id(at, rng),
     )
     ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)
     try:
@@ -66,7 +68,9 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     except AmiError as exc:
         log.warning("AMI not available yet (%s); it is retried when needed", exc)
 
-    web_app = build_web_app(lambda: Health(events.connected, stasis.active_calls), distributor.routing_view)
+    web_app = build_web_app(
+        lambda: Health(events.connected, stasis.active_calls), distributor.routing_view, online.view,
+    )
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.web.host, settings.web.port)

@@ -2,7 +2,8 @@
 
 The event rows are the record (reports read them) and the state: replaying them gives the state
 after a restart, so nothing else has to be kept in step. A row with no queue applies to every
-queue the agent belongs to at that moment (e.g. "log out of all").
+queue the agent belongs to at that moment; an all-queue logout ("log out of all") only to the
+queues the agent is logged in to, so it never touches a static agent's queue.
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ def fold_events(events: Iterable[AgentEvent], queues_of: Mapping[str, Iterable[s
         else:
             queues = list(queues_of.get(agent, ()))
             if event.kind == AgentEventKind.LOGOUT:
-                last_queues[agent] = frozenset(q for q in queues if states.get((agent, q), LOGGED_OUT).logged_in)
+                # "Log out of all" ends the queues the agent is logged in to and nothing else: a
+                # static agent is always in their queue, so a pause there outlives it.
+                queues = [q for q in queues if states.get((agent, q), LOGGED_OUT).logged_in]
+                last_queues[agent] = frozenset(queues)
         for queue in queues:
             key = (agent, queue)
             states[key] = apply_event(states.get(key, LOGGED_OUT), event.kind, event.at, event.reason_code)

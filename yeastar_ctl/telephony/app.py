@@ -18,6 +18,7 @@ from yeastar_ctl.telephony.devices import DeviceWatcher
 from yeastar_ctl.telephony.distributor import Distributor
 from yeastar_ctl.telephony.feature_codes import FeatureCodes
 from yeastar_ctl.telephony.media import Prompts
+from yeastar_ctl.telephony.online_status import OnlineStatus
 from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, QueueDirectory
 from yeastar_ctl.telephony.queue_call import QueueCallFlow
 
@@ -44,6 +45,7 @@ class StasisApp:
         features: FeatureCodes,
         lamps: BlfLamps,
         prompts: Prompts,
+        online: OnlineStatus,
         new_call_id: Callable[[datetime], str],
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -55,6 +57,7 @@ class StasisApp:
         self._devices = devices
         self._features = features
         self._lamps = lamps
+        self._online = online
         self._new_call_id = new_call_id
         self._clock = clock
         self._flows: dict[str, QueueCallFlow] = {}
@@ -65,12 +68,14 @@ class StasisApp:
         events.on("ChannelDestroyed", self._on_channel_gone)
         events.on("PlaybackFinished", self.prompts.on_playback_finished)
         events.on("DeviceStateChanged", devices.on_device_state_changed)
+        events.on("EndpointStateChange", online.on_endpoint_state_change)
         events.on_connect = self._on_connect
 
     async def _on_connect(self) -> None:
         # Subscriptions die with the WebSocket (and lamps with an Asterisk restart): watch the
         # agents' phones again, set every BLF lamp, then re-decide.
         self._lamps.forget()
+        await self._online.resync()
         await self._devices.resubscribe()
         try:
             await self.distributor.refresh_config()

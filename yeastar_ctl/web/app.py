@@ -17,6 +17,7 @@ class Health:
 
 HEALTH_KEY: web.AppKey[Callable[[], Health]] = web.AppKey("health")
 ROUTING_KEY: web.AppKey[Callable[[], dict[str, Any]]] = web.AppKey("routing")
+ONLINE_KEY: web.AppKey[Callable[[], dict[str, Any]]] = web.AppKey("online")
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -34,10 +35,21 @@ async def routing(request: web.Request) -> web.Response:
     return web.json_response(request.app[ROUTING_KEY]())
 
 
-def build_web_app(health: Callable[[], Health], routing_view: Callable[[], dict[str, Any]]) -> web.Application:
+async def online_status(request: web.Request) -> web.Response:
+    """Per extension: online when any endpoint is registered, and 0/1 per endpoint kind."""
+    return web.json_response(request.app[ONLINE_KEY]())
+
+
+def build_web_app(
+    health: Callable[[], Health],
+    routing_view: Callable[[], dict[str, Any]],
+    online_view: Callable[[], dict[str, Any]],
+) -> web.Application:
     app = web.Application()
     app[HEALTH_KEY] = health
     app[ROUTING_KEY] = routing_view
+    app[ONLINE_KEY] = online_view
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/api/v1/routing", routing)
+    app.router.add_get("/api/v1/online-status", online_status)
     return app

@@ -1,0 +1,59 @@
+"""Extension presence and online status with a real phone registering through the lab."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from calls import attempts_of, dial, ended_call
+from conftest import Lab, Phone, eventually
+from sipp import Sipp
+from yeastar_ctl.services.presence import change_presence
+
+
+async def get_json(lab: Lab, path: str) -> Any:
+    url = f"http://{lab.settings.web.host}:{lab.settings.web.port}{path}"
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert response.status == 200
+        return await response.json()
+
+
+async def test_an_extension_is_online_while_its_sip_phone_is_registered(
+    lab: Lab, phones: Callable[[str], Awaitable[Phone]],
+) -> None:
+    async def status_of(extension: str, online: bool) -> bool:
+        entry = (await get_json(lab, "/api/v1/online-status")).get(extension)
+        return entry == {"online": online, "endpoints": {"sip_phone": 1 if online else 0}}
+
+    assert await status_of("1002", False)
+    phone = await phones("1002")
+    await eventually(lambda: status_of("1002", True), what="1002 online")
+    await phone.unregister()
+    await eventually(lambda: status_of("1002", False), what="1002 offline again")
+
+
+async def test_an_agent_on_do_not_disturb_is_not_rung(
+    lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await phones("1001")
+    async with sessions.begin() as session:
+        await change_presence(session, "1001", "do_not_disturb", at=datetime.now(UTC))
+    try:
+        caller = await dial(sipp, sessions, "1003", "6400", hold_ms=3000)
+
+        async def skipped_for_dnd() -> bool:
+            view = await get_json(lab, "/api/v1/routing")
+            return any("1001: skipped, presence is Do Not Disturb" in w["trace"] for w in view["waiting"])
+
+        await eventually(skipped_for_dnd, what="the routing trace naming Do Not Disturb")
+        await caller.expect_success(20)
+        call = await ended_call(sessions, "1003")
+        assert call.status.value == "abandoned"
+        assert await attempts_of(sessions, call.id) == []
+    finally:
+        async with sessions.begin() as session:
+            await change_presence(session, "1001", "available", at=datetime.now(UTC))
