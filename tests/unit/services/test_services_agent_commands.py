@@ -21,7 +21,13 @@ from postgres import Unchanged
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yeastar_ctl.agents.codes import Action, Command, DecodeError, FeatureCodeSet, decode
+from yeastar_ctl.agents.codes import (
+    Action,
+    Command,
+    DecodeError,
+    FeatureCodeSet,
+    decode,
+)
 from yeastar_ctl.db.enums import AgentEventKind, AgentEventSource
 from yeastar_ctl.db.models import AgentEvent
 from yeastar_ctl.services import extensions, queues
@@ -32,7 +38,12 @@ from yeastar_ctl.services.agent_commands import (
     execute,
     plan,
 )
-from yeastar_ctl.services.agent_state import LOGGED_OUT, AgentHistory, AgentQueueState, load_agent_history
+from yeastar_ctl.services.agent_state import (
+    LOGGED_OUT,
+    AgentHistory,
+    AgentQueueState,
+    load_agent_history,
+)
 from yeastar_ctl.services.config_snapshot import ConfigSnapshot, load_config_snapshot
 from yeastar_ctl.services.queues import ManagerSpec
 
@@ -86,8 +97,7 @@ def _command(snapshot: ConfigSnapshot, dialed: str) -> Command:
 
 
 async def _history(session: AsyncSession, snapshot: ConfigSnapshot) -> AgentHistory:
-    queues_of = {e.number: [q.number for q in snapshot.queues_of(e.number)] for e in snapshot.extensions}
-    return await load_agent_history(session, queues_of)
+    return await load_agent_history(session, snapshot.dynamic_queues_of())  # as execute() folds
 
 
 async def planned(session: AsyncSession, caller: str, dialed: str | Command) -> list[StateChange]:

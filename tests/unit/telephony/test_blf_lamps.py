@@ -7,9 +7,10 @@ NOT_INUSE shows green, INUSE solid red, RINGING flashing red.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Mapping
+from typing import Any
 
 from yeastar_ctl.acd.model import QueuePolicy
 from yeastar_ctl.ari import AriServerError
