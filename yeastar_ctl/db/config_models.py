@@ -219,6 +219,27 @@ class PresenceRule(Base):
     reason_code: Mapped[str | None] = mapped_column(String(8))
 
 
+class BusinessHours(Base):
+    """One weekly opening period (seed, Business Hours and Holidays), in the queue's time zone."""
+
+    __tablename__ = "business_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weekday: Mapped[int]  # 0 = Monday .. 6 = Sunday
+    start: Mapped[str] = mapped_column(String(5))  # "HH:MM"
+    end: Mapped[str] = mapped_column(String(5))  # "HH:MM", after start
+
+
+class Holiday(Base):
+    __tablename__ = "holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    first_day: Mapped[str] = mapped_column(String(10))  # "YYYY-MM-DD", inclusive
+    last_day: Mapped[str] = mapped_column(String(10))
+    prompt: Mapped[str | None] = mapped_column(String(128))
+
+
 class PauseReason(Base):
     __tablename__ = "pause_reasons"
 

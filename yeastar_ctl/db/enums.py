@@ -91,6 +91,12 @@ class RingResult(StrEnum):
     CANCELLED = "cancelled"
 
 
+class CallbackResult(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
 class AgentEventKind(StrEnum):
     LOGIN = "login"
     LOGOUT = "logout"

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from yeastar_ctl.db.base import Base
 from yeastar_ctl.db.config_models import NUMBER_LENGTH
-from yeastar_ctl.db.enums import AgentEventKind, AgentEventSource, CallStatus, RingResult
+from yeastar_ctl.db.enums import AgentEventKind, AgentEventSource, CallbackResult, CallStatus, RingResult
 
 CALL_ID_LENGTH = 40
 PARTY_NUMBER_LENGTH = 64
@@ -41,6 +41,8 @@ class QueueCall(Base):
     hold_seconds: Mapped[int] = mapped_column(default=0)
     reason: Mapped[str | None] = mapped_column(Text)
     channel_id: Mapped[str | None] = mapped_column(String(128))
+    is_callback: Mapped[bool] = mapped_column(default=False)  # the queue panel's "QCB"
+    recording_file: Mapped[str | None] = mapped_column(String(255))
 
     ring_attempts: Mapped[list[RingAttempt]] = relationship(
         back_populates="queue_call", passive_deletes=True, lazy="raise"
@@ -73,3 +75,36 @@ class AgentEvent(Base):
     kind: Mapped[AgentEventKind]
     reason_code: Mapped[str | None] = mapped_column(String(8))
     source: Mapped[AgentEventSource]
+
+
+class CallbackRequest(Base):
+    """A caller asked to be called back and hung up; the request keeps the call's place in line."""
+
+    __tablename__ = "callback_requests"
+    __table_args__ = (Index(None, "queue_number", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    queue_call_id: Mapped[str] = mapped_column(ForeignKey("queue_calls.id", ondelete="CASCADE"), index=True)
+    queue_number: Mapped[str] = mapped_column(String(NUMBER_LENGTH))
+    callback_number: Mapped[str] = mapped_column(String(PARTY_NUMBER_LENGTH))
+    requested_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    agent_extension: Mapped[str | None] = mapped_column(String(NUMBER_LENGTH))
+    result: Mapped[CallbackResult] = mapped_column(default=CallbackResult.PENDING)
+    reason: Mapped[str | None] = mapped_column(Text)  # e.g. "Customer no answer" (seed wording)
+
+
+class SurveyResult(Base):
+    """The key a caller pressed after the agent hung up, and its points (seed, Satisfaction Survey)."""
+
+    __tablename__ = "survey_results"
+    __table_args__ = (Index(None, "queue_number", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    queue_call_id: Mapped[str] = mapped_column(ForeignKey("queue_calls.id", ondelete="CASCADE"), index=True)
+    queue_number: Mapped[str] = mapped_column(String(NUMBER_LENGTH))
+    agent_extension: Mapped[str | None] = mapped_column(String(NUMBER_LENGTH))
+    caller_number: Mapped[str] = mapped_column(String(PARTY_NUMBER_LENGTH))
+    at: Mapped[datetime]
+    key: Mapped[str] = mapped_column(String(1))
+    points: Mapped[int]

@@ -2,8 +2,10 @@
 
 from yeastar_ctl.db.config_models import (
     QUEUE_OPTIONS_ID,
+    BusinessHours,
     Extension,
     FeatureCode,
+    Holiday,
     PauseReason,
     PresenceRule,
     Queue,
@@ -11,13 +13,16 @@ from yeastar_ctl.db.config_models import (
     QueueMember,
     QueueOptions,
 )
-from yeastar_ctl.db.event_models import AgentEvent, QueueCall, RingAttempt
+from yeastar_ctl.db.event_models import AgentEvent, CallbackRequest, QueueCall, RingAttempt, SurveyResult
 
 __all__ = [
     "QUEUE_OPTIONS_ID",
     "AgentEvent",
+    "BusinessHours",
+    "CallbackRequest",
     "Extension",
     "FeatureCode",
+    "Holiday",
     "PauseReason",
     "PresenceRule",
     "Queue",
@@ -26,4 +31,5 @@ __all__ = [
     "QueueMember",
     "QueueOptions",
     "RingAttempt",
+    "SurveyResult",
 ]
