@@ -61,6 +61,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         ari, events, app_name=a.app_name, directory=DbQueueDirectory(sessions),
         recorder=DbCallRecorder(sessions), distributor=distributor, devices=devices,
         features=features, lamps=lamps, prompts=prompts, online=online, new_call_id=lambda at: make_call_id(at, rng),
+        time_zone=settings.timezone,
     )
     ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)
     try:

@@ -15,6 +15,7 @@ from yeastar_ctl.services.config_snapshot import load_config_snapshot
 RELOAD_COMMANDS = {
     "pjsip.conf": "module reload res_pjsip.so",
     "extensions.conf": "dialplan reload",
+    "voicemail.conf": "module reload app_voicemail.so",
 }
 
 

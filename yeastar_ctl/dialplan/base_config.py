@@ -14,7 +14,7 @@ from yeastar_ctl.paths import ASTERISK_CONF_DIR
 BASE_DIR = ASTERISK_CONF_DIR / "base"
 # Relative to astetcdir, so the same base works in the lab and on a production /etc/asterisk.
 GENERATED_SUBDIR = "yeastar_ctl"
-GENERATED_FILES = ("pjsip.conf", "extensions.conf")
+GENERATED_FILES = ("pjsip.conf", "extensions.conf", "voicemail.conf")
 
 
 def render_base_config(settings: Settings, instance_dir_in_root: str, instance: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ database always gives byte-identical files; golden-file tests hold it to that.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import jinja2
@@ -13,18 +14,24 @@ import jinja2
 from yeastar_ctl.agents.blf import Hint, hints_for
 from yeastar_ctl.db.enums import FeatureCodeKey
 from yeastar_ctl.dialplan.base_config import GENERATED_FILES
+from yeastar_ctl.dialplan.contexts import INTERNAL_CONTEXT, VOICEMAIL_CONTEXT
 from yeastar_ctl.dialplan.files import write_atomic
 from yeastar_ctl.paths import ASTERISK_CONF_DIR
 from yeastar_ctl.services.config_snapshot import ConfigSnapshot
 
 TEMPLATES_DIR = ASTERISK_CONF_DIR / "generated"
-INTERNAL_CONTEXT = "yc-internal"
 EXTENSION_RING_SECONDS = 30
 
 
 def _callerid_name(name: str) -> str:
     # A quote or angle bracket would end the display name early in the callerid= line.
     return "".join(ch for ch in name if ch not in '"<>\\\n\r')
+
+
+def _mailbox_pin(_: str, seed: str) -> str:
+    # Mailbox PINs are not used for queues' failover; derived from the secret so a render of the
+    # same database is byte-identical and the PIN is not guessable from the number.
+    return str(int(hashlib.sha256(seed.encode()).hexdigest(), 16))[-6:]
 
 
 def _environment() -> jinja2.Environment:
@@ -36,6 +43,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["callerid_name"] = _callerid_name
+    env.filters["mailbox_pin"] = _mailbox_pin
     return env
 
 
@@ -59,6 +67,7 @@ def render_generated(snapshot: ConfigSnapshot, app_name: str) -> dict[str, str]:
         "queues": snapshot.queues,
         "hints": agent_hints(snapshot),
         "context": INTERNAL_CONTEXT,
+        "voicemail_context": VOICEMAIL_CONTEXT,
         "app": app_name,
         "ring_seconds": EXTENSION_RING_SECONDS,
     }

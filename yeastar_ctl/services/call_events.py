@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.db.enums import AgentEventKind, AgentEventSource, CallStatus, RingResult
-from yeastar_ctl.db.models import AgentEvent, Queue, QueueCall, RingAttempt
+from yeastar_ctl.db.models import AgentEvent, Queue, QueueCall, RingAttempt, SurveyResult
 from yeastar_ctl.services.errors import NotFoundError, ValidationError
 from yeastar_ctl.services.validation import parse_choice
 
@@ -215,3 +215,26 @@ async def record_agent_event(
     session.add(event)
     await session.flush()
     return event
+
+
+async def record_recording(session: AsyncSession, call_id: str, name: str) -> QueueCall:
+    """The queue call is being recorded into `name` (Asterisk's recording name, spool/recording)."""
+    call = await _get_call(session, call_id)
+    call.recording_file = name
+    await session.flush()
+    return call
+
+
+async def record_survey(
+    session: AsyncSession, *, call_id: str, queue_number: str, agent_extension: str | None,
+    caller_number: str, key: str, points: int, at: datetime,
+) -> SurveyResult:
+    _aware("at", at)
+    await _get_call(session, call_id)
+    result = SurveyResult(
+        queue_call_id=call_id, queue_number=queue_number, agent_extension=agent_extension,
+        caller_number=caller_number, at=at, key=key, points=points,
+    )
+    session.add(result)
+    await session.flush()
+    return result

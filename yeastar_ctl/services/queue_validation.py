@@ -47,6 +47,14 @@ _TARGET_FORMATS: Final[dict[DestinationType, tuple[re.Pattern[str], str]]] = {
     DestinationType.RING_GROUP: (FREE_TARGET, "a ring group name or number"),
 }
 
+# Destinations whose objects yeastar_ctl does not model yet: refused with a clear message rather
+# than accepted and silently hung up at call time.
+NOT_YET_AVAILABLE: Final[dict[DestinationType, str]] = {
+    DestinationType.IVR: "IVR destinations are not available yet; choose another destination",
+    DestinationType.CALL_FLOW: "call flow destinations are not available yet; choose another destination",
+    DestinationType.RING_GROUP: "ring group destinations are not available yet; choose another destination",
+}
+
 _INTEGER_BOUNDS: Final[dict[str, tuple[int, int]]] = {
     "max_wait_seconds": (1, DAY_SECONDS),
     "agent_timeout_seconds": (1, HOUR_SECONDS),
@@ -124,7 +132,9 @@ def _check_destination(
 ) -> None:
     kind = getattr(settings, type_field)
     target = getattr(settings, target_field)
-    if kind == DestinationType.HANGUP:
+    if kind in NOT_YET_AVAILABLE:
+        problems.add(type_field, NOT_YET_AVAILABLE[kind])
+    elif kind == DestinationType.HANGUP:
         if target is not None:
             problems.add(target_field, "must be empty when the destination is hang up")
     elif kind == DestinationType.PLAY_PROMPT_AND_EXIT:

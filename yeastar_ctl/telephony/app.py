@@ -48,7 +48,9 @@ class StasisApp:
         online: OnlineStatus,
         new_call_id: Callable[[datetime], str],
         clock: Callable[[], datetime] = utc_now,
+        time_zone: str = "UTC",
     ) -> None:
+        self._time_zone = time_zone
         self.ari = ari
         self.app_name = app_name
         self.distributor = distributor
@@ -69,6 +71,7 @@ class StasisApp:
         events.on("PlaybackFinished", self.prompts.on_playback_finished)
         events.on("DeviceStateChanged", devices.on_device_state_changed)
         events.on("EndpointStateChange", online.on_endpoint_state_change)
+        events.on("ChannelDtmfReceived", self._on_dtmf)
         events.on_connect = self._on_connect
 
     async def _on_connect(self) -> None:
@@ -132,9 +135,16 @@ class StasisApp:
             route=route, caller_channel_id=channel_id,
             caller=CallerInfo(caller.get("number", ""), caller.get("name", "")),
             call_id=self._new_call_id(self._clock()), app=self.app_name, clock=self._clock,
+            prompts=self.prompts, time_zone=self._time_zone,
         )
         self.track(channel_id, flow)
         self._spawn(flow.run())
+
+    async def _on_dtmf(self, event: dict[str, Any]) -> None:
+        channel_id = event.get("channel", {}).get("id", "")
+        flow = self._flows.get(channel_id)
+        if flow is not None and channel_id == flow.caller_channel_id:
+            flow.dtmf(str(event.get("digit", "")))
 
     async def _on_channel_gone(self, event: dict[str, Any]) -> None:
         channel_id = event.get("channel", {}).get("id", "")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
@@ -22,6 +22,7 @@ from yeastar_ctl.services.config_snapshot import MemberConfig
 from yeastar_ctl.telephony.acd_inputs import membership
 
 log = logging.getLogger(__name__)
+ANSWER_WAIT_SAMPLES = 20  # recent answered calls per queue behind the estimated hold time
 
 
 class RoutedCall(Protocol):
@@ -97,6 +98,7 @@ class Distributor:
         self._last_end: dict[tuple[str, str], datetime] = {}
         self._completed: Counter[tuple[str, str]] = Counter()
         self._rr_last: dict[str, str] = {}
+        self._answer_waits: dict[str, deque[float]] = {}
         self._misses = MissCounts()
         self._pass_scheduled = False
         self._timer: asyncio.TimerHandle | None = None
@@ -164,7 +166,21 @@ class Distributor:
                 self._count_misses(policy, results, now)
         self.schedule_pass()
 
+    def position(self, entry_id: str) -> tuple[int, float | None]:
+        """The caller's place in its queue (1 = next) and the queue's recent average wait before
+        an answer (None until some call was answered), for the position announcement."""
+        entry = self._entries.get(entry_id)
+        if entry is None:
+            return (1, None)
+        ahead = sum(1 for e in self._entries.values() if e.queue == entry.queue and e.joined_at < entry.joined_at)
+        waits = self._answer_waits.get(entry.queue)
+        return (ahead + 1, sum(waits) / len(waits) if waits else None)
+
     def answered(self, entry_id: str, agent: str) -> None:
+        entry = self._entries.get(entry_id)
+        if entry is not None:
+            waits = self._answer_waits.setdefault(entry.queue, deque(maxlen=ANSWER_WAIT_SAMPLES))
+            waits.append((self._clock() - entry.joined_at).total_seconds())
         self._entries.pop(entry_id, None)
         self._talking.add(agent)
         # Seed: the missed-call count is cleared when the agent answers a queue call.

@@ -7,26 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class QueueMember:
-    extension: str
-    kind: str  # "static" | "dynamic"
-    position: int
-    skill_level: int = 1
+from yeastar_ctl.acd.time_condition import HolidaySpan, OpeningPeriod
+from yeastar_ctl.db.queue_settings import QueueSettings
 
 
 @dataclass(frozen=True)
 class QueueRoute:
-    """The settings of one queue that the call path reads at join time."""
+    """A queue as the call path sees it when a caller joins: its number, name and settings."""
 
     number: str
     name: str
-    music_on_hold: str
-    agent_timeout_seconds: int
-    retry_interval_seconds: int
-    max_wait_seconds: int
-    members: tuple[QueueMember, ...]
+    settings: QueueSettings
+    # Business hours and holidays, loaded only for queues whose Time Condition is on.
+    hours: tuple[OpeningPeriod, ...] = ()
+    holidays: tuple[HolidaySpan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,3 +45,7 @@ class CallRecorder(Protocol):
     async def answered(self, call_id: str, agent: str, at: datetime) -> None: ...
 
     async def ended(self, call_id: str, status: str, at: datetime, reason: str | None) -> None: ...
+
+    async def recording(self, call_id: str, name: str) -> None: ...
+
+    async def survey(self, call_id: str, queue: str, agent: str, caller: str, key: str, points: int, at: datetime) -> None: ...

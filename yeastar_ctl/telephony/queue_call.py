@@ -14,11 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Awaitable, Callable, Protocol, Sequence
 
+from yeastar_ctl.acd.time_condition import Period, classify
 from yeastar_ctl.acd.vocabulary import FailoverReason
 from yeastar_ctl.ari import AriClient, AriError, AriNotFound
+from yeastar_ctl.db.enums import DestinationType
+from yeastar_ctl.telephony.destinations import Destination, send_to
 from yeastar_ctl.telephony.distributor import Distributor, LiveEntry
 from yeastar_ctl.telephony.hangup_causes import ring_result
+from yeastar_ctl.telephony.media import Prompts, media_uri
 from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, QueueRoute
+from yeastar_ctl.telephony.waiting import WaitingMedia
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,11 @@ Clock = Callable[[], datetime]
 # ARI's own originate timeout normally ends an unanswered attempt; this is the margin after
 # which the flow gives up on hearing about it.
 RING_GRACE_SECONDS = 3.0
+SURVEY_KEY_TIMEOUT_S = 10.0
+# Core sounds stand in until custom prompts are uploaded: a beep asks for the key (the seed's
+# default wording needs a recorded prompt), "goodbye" ends it.
+DEFAULT_SURVEY_PROMPT = "beep"
+DEFAULT_SURVEY_END_PROMPT = "vm-goodbye"
 
 
 class CallTracker(Protocol):
@@ -56,6 +66,12 @@ class QueueCallFlow:
     call_id: str
     app: str
     clock: Clock
+    prompts: Prompts
+    time_zone: str = "UTC"  # the system's, for queues without their own
+    media: WaitingMedia | None = None
+    media_task: asyncio.Task[None] | None = None
+    redirected: bool = False  # the caller went on in the dialplan: not ours to hang up
+    survey_keys: asyncio.Queue[str] | None = None  # set while the survey waits for a key
     attempts: dict[str, _Attempt] = field(default_factory=dict)
     agent: str | None = None
     agent_channel_id: str | None = None
@@ -107,18 +123,27 @@ class QueueCallFlow:
             await self._cleanup()
 
     async def _run(self) -> None:
+        settings = self.route.settings
         try:
             await self.ari.channels.answer(self.caller_channel_id)
-            await self.ari.channels.start_moh(self.caller_channel_id, self.route.music_on_hold or None)
         except AriNotFound:
             return  # the caller hung up before we could answer: nothing to record
         self.joined_at = self.clock()
         await self.recorder.joined(self.call_id, self.route, self.caller, self.caller_channel_id, self.joined_at)
+        if settings.time_condition_enabled and await self._closed():
+            return
+        self.media = WaitingMedia(self.ari, self.prompts, self.caller_channel_id, settings, self._position)
+        if settings.play_full_join_announcement:
+            await self.media.join_announcement()
+            if self.caller_gone.is_set():
+                await self._end("abandoned", "caller hung up")
+                return
         verdict = await self.distributor.join(LiveEntry(self.call_id, self, self.route.number, self.joined_at))
         if not verdict.allowed:
             assert verdict.reason is not None
             await self._fail_over(verdict.reason)
             return
+        self.media_task = asyncio.ensure_future(self._wait_with_media(not settings.play_full_join_announcement))
         gone = asyncio.ensure_future(self.caller_gone.wait())
         done = asyncio.ensure_future(self.finished.wait())
         try:
@@ -129,11 +154,73 @@ class QueueCallFlow:
         if not self.finished.is_set():
             # The caller left while waiting (maybe while agents rang: their attempts end as cancelled).
             self.distributor.leave(self.call_id)
+            await self._stop_media()
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
             if not self.finished.is_set():
                 await self._end("abandoned", "caller hung up")
         else:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _wait_with_media(self, join_announcement: bool) -> None:
+        assert self.media is not None
+        if join_announcement:
+            await self.media.join_announcement()
+        await self.media.start_hold_audio()
+        await self.media.run()
+
+    async def _stop_media(self) -> None:
+        if self.media_task is not None:
+            self.media_task.cancel()
+            await asyncio.gather(self.media_task, return_exceptions=True)
+            self.media_task = None
+        if self.media is not None:
+            await self.media.stop_hold_audio()
+
+    def _position(self) -> tuple[int, float | None]:
+        return self.distributor.position(self.call_id)
+
+    async def _closed(self) -> bool:
+        """Seed, Time Condition: outside business hours or on a holiday the caller goes to that
+        destination instead of joining. Returns whether the caller was sent away."""
+        s = self.route.settings
+        period, holiday = classify(
+            self.clock(), s.time_zone or self.time_zone, self.route.hours, self.route.holidays,
+            ignore_holidays=s.ignore_holiday_destination,
+        )
+        if period == Period.OPEN:
+            return False
+        if period == Period.HOLIDAY:
+            if s.play_holiday_prompt and holiday is not None and holiday.prompt:
+                await self.prompts.play(self.caller_channel_id, media_uri(holiday.prompt), lang=s.prompt_language,
+                                        timeout=120)
+            destination = Destination(s.holiday_dest_type, s.holiday_dest_target)
+        else:
+            destination = Destination(s.outside_hours_dest_type, s.outside_hours_dest_target)
+        await self._leave_for(destination, f"{period.value}: {destination.describe()}")
+        return True
+
+    def dtmf(self, digit: str) -> None:
+        """A key the caller pressed: a survey answer, or while waiting the Key Press Event."""
+        if self.survey_keys is not None:
+            self.survey_keys.put_nowait(digit)
+            return
+        s = self.route.settings
+        if self.agent is not None or self.ended or not s.key_press_key or digit != s.key_press_key:
+            return
+        destination = Destination(s.key_press_dest_type, s.key_press_dest_target)
+        self.distributor.leave(self.call_id)
+        self._spawn(self._leave_for(destination, f"key press {digit}: {destination.describe()}"))
+
+    async def _leave_for(self, destination: Destination, reason: str) -> None:
+        """The caller exits the queue to `destination`; the call counts as missed with `reason`."""
+        await self._stop_media()
+        await self._end("missed", reason)
+        self.redirected = await send_to(
+            self.ari, self.prompts, self.caller_channel_id, destination, lang=self.route.settings.prompt_language,
+        )
+        if not self.redirected:
+            await self._hangup(self.caller_channel_id)
+        self.finished.set()
 
     async def _ring(self, agents: list[str], timeout: int) -> None:
         loop = asyncio.get_running_loop()
@@ -149,7 +236,7 @@ class QueueCallFlow:
                 await self.ari.channels.originate(
                     f"PJSIP/{agent}", app=self.app, app_args=["agent", self.call_id],
                     caller_id=f'"{self.caller.name}" <{self.caller.number}>', timeout=timeout,
-                    channel_id=channel_id,
+                    channel_id=channel_id, variables=self._ring_variables(),
                 )
             except AriError as exc:
                 log.warning("cannot ring agent %s for call %s: %s", agent, self.call_id, exc)
@@ -177,6 +264,11 @@ class QueueCallFlow:
         elif not self.caller_gone.is_set():
             self.distributor.ring_ended(self.call_id, results)
 
+    def _ring_variables(self) -> dict[str, str] | None:
+        # Seed, Queue Alert Info: phones pick a distinctive ring tone from the INVITE's Alert-Info.
+        alert = self.route.settings.alert_info
+        return {"PJSIP_HEADER(add,Alert-Info)": alert} if alert else None
+
     async def _first_answer(self, attempts: list[_Attempt], timeout: float) -> _Attempt | None:
         """The attempt that answered first, or None when all ended, the caller left, or time ran out."""
         deadline = asyncio.get_running_loop().time() + timeout
@@ -201,11 +293,24 @@ class QueueCallFlow:
     async def _talk(self, attempt: _Attempt) -> None:
         self.agent, self.agent_channel_id = attempt.agent, attempt.channel_id
         self.distributor.answered(self.call_id, attempt.agent)
+        await self._stop_media()
+        s = self.route.settings
         try:
-            await self.ari.channels.stop_moh(self.caller_channel_id)
+            if s.agent_announcement:
+                # The agent hears the queue's announcement while the caller keeps the hold music.
+                await self.ari.channels.start_moh(self.caller_channel_id, s.music_on_hold or None)
+                await self.prompts.play(attempt.channel_id, media_uri(s.agent_announcement), lang=s.prompt_language)
+                await self.ari.channels.stop_moh(self.caller_channel_id)
             bridge = await self.ari.bridges.create("mixing", name=f"queue-{self.call_id}")
             self.bridge_id = bridge.id
             await self.ari.bridges.add_channel(bridge.id, [self.caller_channel_id, attempt.channel_id])
+            if s.agent_id_announcement:
+                # Seed, Agent ID Announcement: both sides hear the agent's number.
+                await self.ari.bridges.play(bridge.id, f"digits:{attempt.agent}", lang=s.prompt_language)
+            if s.record_calls:
+                name = f"queue-{self.call_id}"
+                await self.ari.bridges.record(bridge.id, name, "wav", if_exists="overwrite")
+                await self.recorder.recording(self.call_id, name)
         except AriNotFound:
             # The caller left in the instant the agent answered.
             self.distributor.talk_ended(attempt.agent, self.route.number)
@@ -220,16 +325,44 @@ class QueueCallFlow:
         finally:
             gone.cancel()
             agent_gone.cancel()
-        reason = "caller hung up" if self.caller_gone.is_set() else "agent hung up"
-        await self._end("answered", reason)
+        caller_left = self.caller_gone.is_set()
+        await self._end("answered", "caller hung up" if caller_left else "agent hung up")
         self.distributor.talk_ended(attempt.agent, self.route.number)
+        if not caller_left and s.survey_enabled:
+            await self._survey(attempt.agent)
         self.finished.set()
 
+    async def _survey(self, agent: str) -> None:
+        """Seed, Satisfaction Survey: after the agent hangs up the caller rates the call with a key;
+        each key is worth the queue's points for it."""
+        s = self.route.settings
+        self.survey_keys = asyncio.Queue()
+        await self.prompts.play(self.caller_channel_id, media_uri(s.survey_prompt or DEFAULT_SURVEY_PROMPT),
+                                lang=s.prompt_language, timeout=60)
+        try:
+            key = await asyncio.wait_for(self.survey_keys.get(), SURVEY_KEY_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            return
+        finally:
+            self.survey_keys = None
+        points = dict(s.survey_points).get(key)
+        if points is None:
+            return
+        await self.recorder.survey(self.call_id, self.route.number, agent, self.caller.number, key, points, self.clock())
+        await self.prompts.play(self.caller_channel_id, media_uri(s.survey_end_prompt or DEFAULT_SURVEY_END_PROMPT),
+                                lang=s.prompt_language, timeout=30)
+
     async def _fail_over(self, reason: FailoverReason) -> None:
-        # The failover destinations arrive with the caller's-journey issue; until then: Hang up.
-        await self._end("missed", reason.value)
-        await self._hangup(self.caller_channel_id)
-        self.finished.set()
+        """Maximum Waiting Time, a full or empty queue: the failover destination, after the
+        failover prompt when one is set."""
+        s = self.route.settings
+        destination = Destination(s.failover_type, s.failover_target)
+        if s.failover_prompt:
+            await self._stop_media()
+            await self.prompts.play(self.caller_channel_id, media_uri(s.failover_prompt), lang=s.prompt_language,
+                                    timeout=120)
+        text = reason.value if s.failover_type == DestinationType.HANGUP else f"{reason.value}: {destination.describe()}"
+        await self._leave_for(destination, text)
 
     async def _end(self, status: str, reason: str) -> None:
         if not self.ended:
@@ -250,7 +383,9 @@ class QueueCallFlow:
             pass  # already gone
 
     async def _cleanup(self) -> None:
-        await self._hangup(self.caller_channel_id)
+        await self._stop_media()
+        if not self.redirected:
+            await self._hangup(self.caller_channel_id)
         await self._hangup(self.agent_channel_id)
         for attempt in list(self.attempts.values()):
             await self._hangup(attempt.channel_id)

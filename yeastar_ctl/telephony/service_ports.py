@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from yeastar_ctl.services import call_events
 from yeastar_ctl.db.enums import AgentEventSource, Presence
 from yeastar_ctl.services.agent_state import load_agent_states, pause_agent
+from yeastar_ctl.services.business_hours import load_time_table
 from yeastar_ctl.services.config_snapshot import load_config_snapshot, load_queue_config
 from yeastar_ctl.telephony.acd_inputs import queue_policy
 from yeastar_ctl.telephony.distributor import RoutingConfig
-from yeastar_ctl.telephony.ports import CallerInfo, QueueMember, QueueRoute
+from yeastar_ctl.telephony.ports import CallerInfo, QueueRoute
 
 
 class DbQueueDirectory:
@@ -25,20 +26,12 @@ class DbQueueDirectory:
     async def queue_route(self, number: str) -> QueueRoute | None:
         async with self._sessions() as session:
             queue = await load_queue_config(session, number)
-        if queue is None:
-            return None
-        s = queue.settings
-        return QueueRoute(
-            number=queue.number,
-            name=queue.name,
-            music_on_hold=s.music_on_hold,
-            agent_timeout_seconds=s.agent_timeout_seconds,
-            retry_interval_seconds=s.retry_interval_seconds,
-            max_wait_seconds=s.max_wait_seconds,
-            members=tuple(
-                QueueMember(m.extension, m.kind.value, m.position, m.skill_level) for m in queue.members
-            ),
-        )
+            if queue is None:
+                return None
+            if not queue.settings.time_condition_enabled:
+                return QueueRoute(queue.number, queue.name, queue.settings)
+            hours, holidays = await load_time_table(session)
+        return QueueRoute(queue.number, queue.name, queue.settings, hours, holidays)
 
 
 async def load_routing_config(sessions: async_sessionmaker[AsyncSession]) -> RoutingConfig:
@@ -96,4 +89,15 @@ class DbCallRecorder:
         async with self._sessions.begin() as session:
             await call_events.record_call_ended(
                 session, call_id, ended_at=at, status=None if status == "answered" else status, reason=reason,
+            )
+
+    async def recording(self, call_id: str, name: str) -> None:
+        async with self._sessions.begin() as session:
+            await call_events.record_recording(session, call_id, name)
+
+    async def survey(self, call_id: str, queue: str, agent: str, caller: str, key: str, points: int, at: datetime) -> None:
+        async with self._sessions.begin() as session:
+            await call_events.record_survey(
+                session, call_id=call_id, queue_number=queue, agent_extension=agent, caller_number=caller,
+                key=key, points=points, at=at,
             )

@@ -49,7 +49,7 @@ async def test_rendering_twice_is_byte_identical_and_rewrites_nothing(tmp_path: 
     first, second = await render(sessions), await render(sessions)
     assert first == second
     out = tmp_path / "out"
-    assert write_generated(first, out) == ["extensions.conf", "pjsip.conf"]
+    assert write_generated(first, out) == ["extensions.conf", "pjsip.conf", "voicemail.conf"]
     assert write_generated(second, out) == []
 
 

@@ -14,9 +14,11 @@ from yeastar_ctl.acd.model import QueuePolicy
 from yeastar_ctl.acd.vocabulary import DeviceStatus, RingStrategy
 from yeastar_ctl.ari import AriNotFound, AriServerError
 from yeastar_ctl.db.enums import MemberKind
+from yeastar_ctl.db.queue_settings import QueueSettings
 from yeastar_ctl.services.config_snapshot import MemberConfig
 from yeastar_ctl.telephony.distributor import Distributor, RoutingConfig
 from yeastar_ctl.telephony.ports import CallerInfo, QueueRoute
+from yeastar_ctl.telephony.media import Prompts
 from yeastar_ctl.telephony.queue_call import QueueCallFlow
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -119,6 +121,12 @@ class FakeRecorder:
     async def ended(self, call_id: str, status: str, at: datetime, reason: str | None) -> None:
         self.rows.append(("ended", status, reason))
 
+    async def recording(self, call_id: str, name: str) -> None:
+        self.rows.append(("recording", name))
+
+    async def survey(self, call_id: str, queue: str, agent: str, caller: str, key: str, points: int, at: datetime) -> None:
+        self.rows.append(("survey", key, points))
+
 
 class FakeDevices:
     def __init__(self, online: Sequence[str], changed: asyncio.Event) -> None:
@@ -146,10 +154,7 @@ class Tracker:
         self.flows.pop(channel_id, None)
 
 
-ROUTE = QueueRoute(
-    number="6400", name="Support", music_on_hold="default", agent_timeout_seconds=20,
-    retry_interval_seconds=0, max_wait_seconds=300, members=(),
-)
+ROUTE = QueueRoute("6400", "Support", QueueSettings())
 MEMBERS = (
     MemberConfig("1001", MemberKind.STATIC, 1, 1),
     MemberConfig("1002", MemberKind.STATIC, 1, 2),
@@ -204,7 +209,7 @@ async def start() -> Any:
         flow = QueueCallFlow(
             ari=ari, recorder=recorder, distributor=distributor, tracker=tracker,  # type: ignore[arg-type]
             route=ROUTE, caller_channel_id="caller", caller=CallerInfo("15880123456", "Terrell"),
-            call_id="c1", app="yeastar_ctl", clock=clock,
+            call_id="c1", app="yeastar_ctl", clock=clock, prompts=Prompts(ari),  # type: ignore[arg-type]
         )
         task = asyncio.create_task(flow.run())
         tasks.append(task)

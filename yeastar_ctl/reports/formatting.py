@@ -1,0 +1,68 @@
+"""How report cells print: durations HH:MM:SS, percentages and times as the seed's tables show.
+
+Averages are whole seconds truncated, not rounded: the seed's Agent Performance example only
+adds up that way (ring 34 s over 4 answered calls prints 00:00:08, 25 s over 2 prints
+00:00:12, 43 s over 5 prints 00:00:08), and its survey average is truncated too.
+Percentages are rounded half up to two decimals with trailing zeros dropped (2/3 -> 66.67%,
+5/8 -> 62.5%, 0 -> 0%, 1 -> 100%).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Final
+
+TIME_FORMAT: Final = "%m/%d/%Y %H:%M:%S"  # the seed's "12/28/2023 11:23:40"
+NONE_SHOWN: Final = "-"
+HUNDREDTH: Final = Decimal("0.01")
+SECONDS_PER_HOUR: Final = 3600
+SECONDS_PER_MINUTE: Final = 60
+
+
+def hms(seconds: int) -> str:
+    """``00:01:42``; hours grow past two digits rather than wrapping into days."""
+    hours, rest = divmod(seconds, SECONDS_PER_HOUR)
+    minutes, secs = divmod(rest, SECONDS_PER_MINUTE)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+def average_seconds(total: int, count: int) -> int:
+    """Whole seconds, truncated (see the module docstring); 0 when there is nothing to average."""
+    return total // count if count else 0
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def percent(part: int, whole: int) -> str:
+    """``part / whole * 100%`` as the seed prints it: ``38.46%``, ``62.5%``, ``0%``, ``100%``."""
+    if not whole:
+        return "0%"
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    return f"{_plain(value)}%"
+
+
+def truncated_average(total: int, count: int) -> str:
+    """Satisfaction survey: ``total / count`` cut (toward zero) to two decimals, no rounding."""
+    if not count:
+        return "0"
+    return _plain((Decimal(total) / Decimal(count)).quantize(HUNDREDTH, rounding=ROUND_DOWN))
+
+
+def local_time(at: datetime, zone: tzinfo) -> str:
+    return at.astimezone(zone).strftime(TIME_FORMAT)
+
+
+def party(number: str | None, name: str | None) -> str:
+    """A caller or agent as the seed's call tables show one: ``Terrell Smith<15880123456>``."""
+    if not number:
+        return "None"
+    return f"{name}<{number}>" if name else number
+
+
+def extension_label(number: str, name: str | None) -> str:
+    """An agent as the agent reports show one: ``2000-Leo Ball``."""
+    return f"{number}-{name}" if name else number
