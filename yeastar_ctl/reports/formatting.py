@@ -1,8 +1,9 @@
 """How report cells print: durations HH:MM:SS, percentages and times as the seed's tables show.
 
-Averages are whole seconds truncated, not rounded: the seed's Agent Performance example only
-adds up that way (ring 34 s over 4 answered calls prints 00:00:08, 25 s over 2 prints
-00:00:12, 43 s over 5 prints 00:00:08), and its survey average is truncated too.
+Averages are whole seconds rounded half up, as the rest of the project rounds durations. Built
+from whole-second calls, the seed's Support example then adds up everywhere it is consistent:
+231 s of talk over 4 answered calls prints 00:00:58, 33 s of ring 00:00:08, 44 s over 6 calls
+00:00:07 (``tests/unit/reports``). The survey average is the exception: the seed truncates it.
 Percentages are rounded half up to two decimals with trailing zeros dropped (2/3 -> 66.67%,
 5/8 -> 62.5%, 0 -> 0%, 1 -> 100%).
 """
@@ -28,8 +29,8 @@ def hms(seconds: int) -> str:
 
 
 def average_seconds(total: int, count: int) -> int:
-    """Whole seconds, truncated (see the module docstring); 0 when there is nothing to average."""
-    return total // count if count else 0
+    """``total / count`` in whole seconds, rounded half up; 0 when there is nothing to average."""
+    return (2 * total + count) // (2 * count) if count else 0
 
 
 def _plain(value: Decimal) -> str:

@@ -9,7 +9,8 @@
 "Retry Interval" adds nothing here: a call's ``ring_seconds`` runs from joining the queue to
 the answer (or to leaving), so it already holds every retry pause the caller sat through. Adding
 the queue's setting once more per call would count those pauses twice, and the seed's own
-example only adds up without it ((9 + 16 + 2 + 7) s / 4 answered = 00:00:08 with a 5 s retry).
+example only adds up without it ((15 + 9 + 7 + 2) s / 4 answered prints 00:00:08; with its 5 s
+retry added per call it would print 00:00:13).
 """
 
 from __future__ import annotations
