@@ -112,6 +112,54 @@ def cmd_lab(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from yeastar_ctl.db.enums import CallbackResult
+    from yeastar_ctl.reports.catalog import build_report
+    from yeastar_ctl.reports.csv_export import write_csv
+    from yeastar_ctl.reports.filters import Granularity, ReportFilter, parse_local
+    from yeastar_ctl.reports.text_table import render
+    from yeastar_ctl.services.errors import ServiceError
+
+    try:
+        zone = ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"configuration: unknown time zone {settings.timezone!r}", file=sys.stderr)
+        return 2
+
+    async def main() -> None:
+        report_filter = ReportFilter(
+            start=parse_local("--from", args.start, zone),
+            end=parse_local("--to", args.end, zone, end=True),
+            queues=tuple(args.queue), agents=tuple(args.agent), pause_reasons=tuple(args.pause_reason),
+            exclude_abandoned_within=args.exclude_abandoned_within,
+            exclude_talk_within=args.exclude_talk_within,
+            callback_result=CallbackResult(args.callback_result) if args.callback_result else None,
+            granularity=Granularity(args.by),
+        )
+        engine, sessions = _sessions(settings)
+        try:
+            async with sessions() as session:
+                table = await build_report(session, args.type, report_filter, zone, datetime.now(UTC))
+                if args.csv:
+                    with open(args.csv, "wb") as out:
+                        written = await write_csv(table, out)
+                    print(f"{table.title}: {written} bytes written to {args.csv}")
+                else:
+                    print(render(table.title, table.columns, [row async for row in table.rows]))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(main())
+    except ServiceError as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yeastar-ctl", description=__doc__)
     parser.add_argument("--config", help="TOML settings file (default: $YEASTAR_CTL_CONFIG or ./yeastar_ctl.toml)")
@@ -136,6 +184,24 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("action", choices=["provision", "up", "down", "status", "cli"])
     lab.add_argument("command", nargs="*", help="for `cli`: a CLI command to run (else interactive)")
     lab.set_defaults(func=cmd_lab)
+
+    from yeastar_ctl.db.enums import CallbackResult
+    from yeastar_ctl.reports.catalog import ReportKind
+    from yeastar_ctl.reports.filters import Granularity
+
+    report = sub.add_parser("report", help="print a call-center report, or write it as CSV")
+    report.add_argument("type", choices=[kind.value for kind in ReportKind])
+    report.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD[THH:MM], local time")
+    report.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (whole day) or YYYY-MM-DDTHH:MM")
+    report.add_argument("--queue", action="append", default=[], help="queue number (repeatable)")
+    report.add_argument("--agent", action="append", default=[], help="agent extension (repeatable)")
+    report.add_argument("--pause-reason", action="append", default=[], help="pause reason code, e.g. '*01'")
+    report.add_argument("--exclude-abandoned-within", type=int, metavar="SECONDS")
+    report.add_argument("--exclude-talk-within", type=int, metavar="SECONDS")
+    report.add_argument("--callback-result", choices=[r.value for r in CallbackResult])
+    report.add_argument("--by", choices=[g.value for g in Granularity], default=Granularity.DAY.value)
+    report.add_argument("--csv", metavar="FILE", help="write CSV (UTF-8, header row) instead of printing")
+    report.set_defaults(func=cmd_report)
     return parser
 
 
