@@ -71,6 +71,7 @@ class QueueCallFlow:
     media: WaitingMedia | None = None
     media_task: asyncio.Task[None] | None = None
     redirected: bool = False  # the caller went on in the dialplan: not ours to hang up
+    leaving: bool = False  # on the way to a destination (key press, failover, time condition)
     survey_keys: asyncio.Queue[str] | None = None  # set while the survey waits for a key
     attempts: dict[str, _Attempt] = field(default_factory=dict)
     agent: str | None = None
@@ -205,7 +206,7 @@ class QueueCallFlow:
             self.survey_keys.put_nowait(digit)
             return
         s = self.route.settings
-        if self.agent is not None or self.ended or not s.key_press_key or digit != s.key_press_key:
+        if self.agent is not None or self.leaving or not s.key_press_key or digit != s.key_press_key:
             return
         destination = Destination(s.key_press_dest_type, s.key_press_dest_target)
         self.distributor.leave(self.call_id)
@@ -213,6 +214,9 @@ class QueueCallFlow:
 
     async def _leave_for(self, destination: Destination, reason: str) -> None:
         """The caller exits the queue to `destination`; the call counts as missed with `reason`."""
+        if self.leaving:
+            return  # a key pressed twice, or a failover racing a key press: the first one wins
+        self.leaving = True
         await self._stop_media()
         await self._end("missed", reason)
         self.redirected = await send_to(

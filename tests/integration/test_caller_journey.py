@@ -1,0 +1,157 @@
+"""What a caller hears and can do in a queue (seed, queue Prompt, Preferences and Basic), with
+real SIP calls and RFC 2833 key presses from SIPp through the lab Asterisk."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from calls import call_in, dial, secret
+from conftest import Lab, Phone, eventually
+from sipp import Sipp, SippRun
+from yeastar_ctl.ari import EventStream
+from yeastar_ctl.db.enums import DestinationType, RingStrategy
+from yeastar_ctl.db.models import QueueCall, SurveyResult
+from yeastar_ctl.db.queue_settings import QueueSettings
+from yeastar_ctl.services.business_hours import set_business_hours
+from yeastar_ctl.services.queues import create_queue, get_by_number, set_members
+
+QUICK = replace(QueueSettings(), ring_strategy=RingStrategy.LINEAR, retry_interval_seconds=1, wrapup_seconds=0,
+                agent_timeout_seconds=5)
+
+
+async def queue(lab: Lab, sessions: async_sessionmaker[AsyncSession], number: str, settings: QueueSettings,
+                static: list[tuple[str, int]] = ()) -> None:  # type: ignore[assignment]
+    async with sessions.begin() as session:
+        if await get_by_number(session, number) is None:
+            await create_queue(session, number, f"Journey {number}", settings)
+            await set_members(session, number, static=list(static), dynamic=[])
+    lab.ctl("apply")
+
+
+async def press(sipp: Sipp, sessions: async_sessionmaker[AsyncSession], caller: str, number: str, digit: str,
+                *, after_ms: int, hold_ms: int) -> SippRun:
+    return await sipp.start(
+        "caller_dtmf", service=number, auth=(caller, await secret(sessions, caller)),
+        values={"caller": caller, "hold_ms": hold_ms, "dtmf_delay_ms": after_ms,
+                "dtmf_pcap": f"/usr/share/sip-tester/dtmf_2833_{digit}.pcap"},
+    )
+
+
+async def ended_in(sessions: async_sessionmaker[AsyncSession], number: str, caller: str) -> QueueCall:
+    async def check() -> QueueCall | None:
+        row = await call_in(sessions, number, caller)
+        return row if row is not None and row.ended_at is not None else None
+
+    return await eventually(check, what=f"the call from {caller} in {number} ended")
+
+
+@pytest.fixture
+async def playbacks(lab: Lab) -> AsyncIterator[list[dict[str, Any]]]:
+    """Every PlaybackStarted in Asterisk, seen by an observer app subscribed to all events."""
+    a = lab.settings.asterisk
+    seen: list[dict[str, Any]] = []
+    stream = EventStream(a.ari_url, a.ari_user, a.ari_password, "yc-test-observer", subscribe_all=True)
+
+    async def started(event: dict[str, Any]) -> None:
+        seen.append(event["playback"])
+
+    stream.on("PlaybackStarted", started)
+    stream.on("PlaybackFinished", started)
+    task = asyncio.create_task(stream.run())
+    await stream.wait_connected(10)
+    yield seen
+    await stream.close()
+    task.cancel()
+
+
+async def test_the_caller_hears_the_position_announcement(
+    lab: Lab, sipp: Sipp, sessions: async_sessionmaker[AsyncSession], playbacks: list[dict[str, Any]],
+) -> None:
+    await queue(lab, sessions, "6410", replace(QUICK, announce_position=True, thank_you_prompt=True,
+                                               position_frequency_seconds=2))
+    caller = await dial(sipp, sessions, "1009", "6410", hold_ms=12000)  # "you are next" lasts 5.4 s
+
+    async def heard(media: str) -> bool:
+        return any(p["media_uri"] == media for p in playbacks)
+
+    await eventually(lambda: heard("sound:queue-youarenext"), what="'you are next'")
+    await eventually(lambda: heard("sound:queue-thankyou"), what="'thank you for your patience'")
+    await caller.expect_success(20)
+
+
+async def test_maximum_waiting_time_fails_over_to_an_extension_that_answers(
+    lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await queue(lab, sessions, "6411", replace(QUICK, max_wait_seconds=3, failover_type=DestinationType.EXTENSION,
+                                               failover_target="1002"))
+    operator = await phones("1002")
+    answers = await operator.answer_next_call(ring_ms=200, talk_ms=1500)
+    caller = await dial(sipp, sessions, "1008", "6411", hold_ms=60000)
+    await answers.expect_success(20)  # 1002 rang, answered, talked and hung up
+    await caller.expect_success(20)
+    call = await ended_in(sessions, "6411", "1008")
+    assert call.status.value == "missed"
+    assert call.reason == "timed out: extension 1002"
+
+
+async def test_a_key_press_sends_the_caller_to_its_destination(
+    lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await queue(lab, sessions, "6412", replace(QUICK, key_press_key="5", key_press_dest_type=DestinationType.EXTENSION,
+                                               key_press_dest_target="1002"))
+    operator = await phones("1002")
+    answers = await operator.answer_next_call(ring_ms=200, talk_ms=1500)
+    caller = await press(sipp, sessions, "1007", "6412", "5", after_ms=1500, hold_ms=60000)
+    await answers.expect_success(20)
+    await caller.expect_success(20)
+    call = await ended_in(sessions, "6412", "1007")
+    assert call.status.value == "missed"
+    assert call.reason == "key press 5: extension 1002"
+
+
+async def test_survey_key_8_is_worth_5_points(
+    lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    points = (("2", -1), ("4", 1), ("6", 3), ("8", 5))
+    await queue(lab, sessions, "6413", replace(QUICK, survey_enabled=True, survey_points=points,
+                                               alert_info="<http://127.0.0.1/ring.wav>;info=queue6413"),
+                static=[("1001", 1)])
+    agent = await phones("1001")
+    answers = await agent.answer_next_call(ring_ms=200, talk_ms=1500)
+    # The agent hangs up after 1.5 s; at 3 s the caller presses 8 during the survey prompt.
+    caller = await press(sipp, sessions, "1006", "6413", "8", after_ms=3000, hold_ms=30000)
+    await answers.expect_success(20)
+    await caller.expect_success(30)  # after the end prompt Asterisk hangs up
+
+    call = await ended_in(sessions, "6413", "1006")
+    assert call.status.value == "answered" and call.reason == "agent hung up"
+    async with sessions() as session:
+        rows = list(await session.scalars(select(SurveyResult).where(SurveyResult.queue_call_id == call.id)))
+    assert [(r.key, r.points, r.agent_extension, r.caller_number) for r in rows] == [("8", 5, "1001", "1006")]
+    # Seed, Queue Alert Info: the agent's phone saw the queue's Alert-Info.
+    assert "Alert-Info: <http://127.0.0.1/ring.wav>;info=queue6413" in (answers.log_dir / "messages.log").read_text()
+
+
+async def test_outside_business_hours_the_caller_goes_to_the_outside_hours_destination(
+    lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        await set_business_hours(session, [])  # never open
+    await queue(lab, sessions, "6414", replace(QUICK, time_condition_enabled=True, time_zone="Europe/Berlin",
+                                               outside_hours_dest_type=DestinationType.EXTENSION,
+                                               outside_hours_dest_target="1002"), static=[("1001", 1)])
+    operator = await phones("1002")
+    answers = await operator.answer_next_call(ring_ms=200, talk_ms=1000)
+    caller = await dial(sipp, sessions, "1005", "6414", hold_ms=60000)
+    await answers.expect_success(20)
+    await caller.expect_success(20)
+    call = await ended_in(sessions, "6414", "1005")
+    assert call.status.value == "missed"
+    assert call.reason == "outside business hours: extension 1002"
