@@ -55,7 +55,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         ended = {AgentEventKind.PAUSE, AgentEventKind.LOGOUT}
         await distributor.agents_changed({c.agent for c in changes if c.kind in ended})
 
-    online = OnlineStatus(ari, a.app_name)
+    online = OnlineStatus(ari)
     features = FeatureCodes(ari, sessions, prompts, clock=utc_now, on_changed=agents_changed)
     stasis = StasisApp(
         ari, events, app_name=a.app_name, directory=DbQueueDirectory(sessions),
@@ -64,6 +64,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         time_zone=settings.timezone,
     )
     ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)
+    ami.on_event("ContactStatus", online.on_contact_status)
     try:
         await ami.connect()
     except AmiError as exc:

@@ -35,12 +35,12 @@ async def queue(lab: Lab, sessions: async_sessionmaker[AsyncSession], number: st
     lab.ctl("apply")
 
 
-async def press(sipp: Sipp, sessions: async_sessionmaker[AsyncSession], caller: str, number: str, digit: str,
-                *, after_ms: int, hold_ms: int) -> SippRun:
+async def press(sipp: Sipp, sessions: async_sessionmaker[AsyncSession], caller: str, number: str,
+                presses: list[tuple[int, str]], *, hold_ms: int) -> SippRun:
+    """`caller` dials `number`; after the answer, each (pause ms, digit) in turn."""
     return await sipp.start(
-        "caller_dtmf", service=number, auth=(caller, await secret(sessions, caller)),
-        values={"caller": caller, "hold_ms": hold_ms, "dtmf_delay_ms": after_ms,
-                "dtmf_pcap": f"/usr/share/sip-tester/dtmf_2833_{digit}.pcap"},
+        "caller_keys", service=number, auth=(caller, await secret(sessions, caller)),
+        values={"caller": caller, "hold_ms": hold_ms}, keys=presses,
     )
 
 
@@ -108,7 +108,7 @@ async def test_a_key_press_sends_the_caller_to_its_destination(
                                                key_press_dest_target="1002"))
     operator = await phones("1002")
     answers = await operator.answer_next_call(ring_ms=200, talk_ms=1500)
-    caller = await press(sipp, sessions, "1007", "6412", "5", after_ms=1500, hold_ms=60000)
+    caller = await press(sipp, sessions, "1007", "6412", [(1500, "5")], hold_ms=60000)
     await answers.expect_success(20)
     await caller.expect_success(20)
     call = await ended_in(sessions, "6412", "1007")
@@ -126,7 +126,7 @@ async def test_survey_key_8_is_worth_5_points(
     agent = await phones("1001")
     answers = await agent.answer_next_call(ring_ms=200, talk_ms=1500)
     # The agent hangs up after 1.5 s; at 3 s the caller presses 8 during the survey prompt.
-    caller = await press(sipp, sessions, "1006", "6413", "8", after_ms=3000, hold_ms=30000)
+    caller = await press(sipp, sessions, "1006", "6413", [(3000, "8")], hold_ms=30000)
     await answers.expect_success(20)
     await caller.expect_success(30)  # after the end prompt Asterisk hangs up
 
@@ -155,3 +155,74 @@ async def test_outside_business_hours_the_caller_goes_to_the_outside_hours_desti
     call = await ended_in(sessions, "6414", "1005")
     assert call.status.value == "missed"
     assert call.reason == "outside business hours: extension 1002"
+
+
+async def customer(sessions: async_sessionmaker[AsyncSession], lab: Lab, number: str) -> None:
+    """A customer line with a callback-able number (at least 5 digits) in the lab."""
+    from yeastar_ctl.services.extensions import create_extension, get_by_number
+
+    async with sessions.begin() as session:
+        if await get_by_number(session, number) is None:
+            await create_extension(session, number, f"Customer {number}")
+    lab.ctl("apply")
+
+
+async def callback_of(sessions: async_sessionmaker[AsyncSession], call_id: str) -> list[tuple[str, str, str | None, str | None]]:
+    from yeastar_ctl.db.models import CallbackRequest
+
+    async with sessions() as session:
+        rows = await session.scalars(select(CallbackRequest).where(CallbackRequest.queue_call_id == call_id)
+                                     .order_by(CallbackRequest.id))
+        return [(r.callback_number, r.result.value, r.reason, r.agent_extension) for r in rows]
+
+
+async def test_callback_by_digit_to_another_number_rings_the_agent_then_the_customer(
+    lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await customer(sessions, lab, "10081")
+    await queue(lab, sessions, "6415", replace(QUICK, callback_enabled=True, callback_digit="1"), static=[("1001", 1)])
+    # Nobody takes calls yet: 1004 presses 1 for a callback and enters 10081 (no pound: the
+    # dialog ends when no more keys come).
+    caller = await press(sipp, sessions, "1004", "6415",
+                         [(1500, "1"), (2500, "1"), (300, "0"), (300, "0"), (300, "8"), (300, "1")], hold_ms=60000)
+    await caller.expect_success(40)  # thanked and hung up on: the caller keeps their place
+
+    call = await eventually(lambda: call_in(sessions, "6415", "1004"), what="the callback call")
+    assert call.is_callback and call.ended_at is None
+    assert await callback_of(sessions, call.id) == [("10081", "pending", None, None)]
+
+    the_customer = await phones("10081")
+    customer_answers = await the_customer.answer_next_call(ring_ms=500, talk_ms=30000)
+    agent = await phones("1001")  # the agent comes online: the callback rings the agent first
+    agent_answers = await agent.answer_next_call(ring_ms=200, talk_ms=3000)
+    await agent_answers.expect_success(40)
+    await customer_answers.expect_success(20)
+
+    ended = await ended_in(sessions, "6415", "1004")
+    assert ended.status.value == "answered" and ended.agent_extension == "1001" and ended.talk_seconds >= 2
+    assert await callback_of(sessions, call.id) == [("10081", "succeeded", None, "1001")]
+
+
+async def test_a_callback_with_no_agent_before_its_timeout_fails(
+    lab: Lab, sipp: Sipp, sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    from yeastar_ctl.db.enums import CallbackTimeoutMode
+
+    await customer(sessions, lab, "10082")
+    await queue(lab, sessions, "6416", replace(QUICK, max_wait_seconds=60, callback_enabled=True, callback_digit="3",
+                                               callback_timeout_mode=CallbackTimeoutMode.CUSTOM,
+                                               callback_timeout_seconds=20), static=[("1002", 1)])
+    # 10082 presses 3 and keeps its own caller ID (no other number).
+    caller = await press(sipp, sessions, "10082", "6416", [(1000, "3")], hold_ms=60000)
+    await caller.expect_success(40)
+    call = await eventually(lambda: call_in(sessions, "6416", "10082"), what="the callback call")
+
+    async def failed() -> list[Any] | None:
+        rows = await callback_of(sessions, call.id)
+        return rows if rows and rows[0][1] == "failed" else None
+
+    assert await eventually(failed, timeout=30, what="the callback to fail") == [
+        ("10082", "failed", "No available agents", None),
+    ]
+    ended = await ended_in(sessions, "6416", "10082")
+    assert ended.status.value == "missed" and ended.reason == "callback failed: No available agents"

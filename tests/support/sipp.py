@@ -12,6 +12,8 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dtmf_pcap import write_dtmf_pcap
+
 SCENARIOS = Path(__file__).parent / "sipp"
 
 
@@ -93,8 +95,18 @@ class Sipp:
         auth: tuple[str, str] | None = None,
         values: dict[str, str | int] | None = None,
         server: bool = False,
+        keys: list[tuple[int, str]] | None = None,
     ) -> SippRun:
-        path = self._scenario(scenario, values or {})
+        """`keys`: (pause ms, digit) pairs the scenario's [keys] sends as RFC 2833 events."""
+        values = dict(values or {})
+        if keys:
+            pcap = self.workdir / f"keys-{self._count + 1:03d}.pcap"
+            write_dtmf_pcap(pcap, [(0, keys[0][1])] + keys[1:])
+            values["keys"] = (
+                f'  <pause milliseconds="{keys[0][0]}"/>\n'
+                f'  <nop><action><exec play_pcap_audio="{pcap}"/></action></nop>'
+            )
+        path = self._scenario(scenario, values)
         log_dir = path.with_suffix("")
         log_dir.mkdir()
         args = [

@@ -14,8 +14,8 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yeastar_ctl.db.enums import AgentEventKind, AgentEventSource, CallStatus, RingResult
-from yeastar_ctl.db.models import AgentEvent, Queue, QueueCall, RingAttempt, SurveyResult
+from yeastar_ctl.db.enums import AgentEventKind, AgentEventSource, CallbackResult, CallStatus, RingResult
+from yeastar_ctl.db.models import AgentEvent, CallbackRequest, Queue, QueueCall, RingAttempt, SurveyResult
 from yeastar_ctl.services.errors import NotFoundError, ValidationError
 from yeastar_ctl.services.validation import parse_choice
 
@@ -238,3 +238,38 @@ async def record_survey(
     session.add(result)
     await session.flush()
     return result
+
+
+async def record_callback_requested(
+    session: AsyncSession, *, call_id: str, queue_number: str, callback_number: str, at: datetime,
+    result: CallbackResult | str = CallbackResult.PENDING, reason: str | None = None,
+) -> CallbackRequest:
+    """A caller asked to be called back (the queue call is a callback from now on: "QCB")."""
+    _aware("at", at)
+    call = await _get_call(session, call_id)
+    checked = parse_choice("result", result, CallbackResult)
+    if checked == CallbackResult.PENDING:
+        call.is_callback = True
+    request = CallbackRequest(
+        queue_call_id=call_id, queue_number=queue_number, callback_number=callback_number, requested_at=at,
+        result=checked, reason=reason, ended_at=None if checked == CallbackResult.PENDING else at,
+    )
+    session.add(request)
+    await session.flush()
+    return request
+
+
+async def record_callback_ended(
+    session: AsyncSession, request_id: int, *, result: CallbackResult | str, at: datetime,
+    reason: str | None = None, agent_extension: str | None = None,
+) -> CallbackRequest:
+    _aware("at", at)
+    request = await session.get(CallbackRequest, request_id)
+    if request is None:
+        raise NotFoundError("callback request", str(request_id))
+    request.result = parse_choice("result", result, CallbackResult)
+    request.ended_at = at
+    request.reason = reason
+    request.agent_extension = agent_extension
+    await session.flush()
+    return request

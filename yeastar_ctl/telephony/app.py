@@ -70,7 +70,6 @@ class StasisApp:
         events.on("ChannelDestroyed", self._on_channel_gone)
         events.on("PlaybackFinished", self.prompts.on_playback_finished)
         events.on("DeviceStateChanged", devices.on_device_state_changed)
-        events.on("EndpointStateChange", online.on_endpoint_state_change)
         events.on("ChannelDtmfReceived", self._on_dtmf)
         events.on_connect = self._on_connect
 
@@ -115,6 +114,10 @@ class StasisApp:
             flow = self._flows.get(channel_id)
             if flow is None or not flow.agent_answered(channel_id):
                 # Answered too late (the caller left, another agent answered, or time ran out).
+                await self._hangup(channel_id)
+        elif kind == "callback":
+            flow = self._flows.get(channel_id)
+            if flow is None or not flow.customer_answered(channel_id):
                 await self._hangup(channel_id)
         elif kind == "feature" and len(args) >= 2:
             self._spawn(self._features.handle(channel, args[1]))

@@ -65,11 +65,13 @@ class LiveEntry:
     ringing: set[str] = field(default_factory=set)
     tried: set[str] = field(default_factory=set)
     retry_until: datetime | None = None
+    deadline: datetime | None = None
 
     def as_waiting(self) -> WaitingEntry:
         return WaitingEntry(
             self.id, self.queue, self.joined_at, callback=self.callback,
             ringing=frozenset(self.ringing), tried=frozenset(self.tried), retry_until=self.retry_until,
+            deadline=self.deadline,
         )
 
 
@@ -148,6 +150,14 @@ class Distributor:
             self._entries[entry.id] = entry
             self.schedule_pass()
         return verdict
+
+    def to_callback(self, entry_id: str, deadline: datetime | None) -> None:
+        """The caller hung up asking for a callback: the entry keeps its place and priority."""
+        entry = self._entries.get(entry_id)
+        if entry is not None:
+            entry.callback = True
+            entry.deadline = deadline
+            self.schedule_pass()
 
     def leave(self, entry_id: str) -> None:
         if self._entries.pop(entry_id, None) is not None:

@@ -5,6 +5,10 @@ A Yeastar extension can be registered from a SIP phone and from Linkus clients; 
 is a `sip_phone` (hardware or soft phone); other kinds get their own key when such clients exist.
 The routing core's "unavailable / offline" comes from the same registrations through the PJSIP
 device state, which is UNAVAILABLE while no contact is registered.
+
+Changes come from AMI `ContactStatus` events, not from an ARI `endpoint:` subscription: that
+subscription also forwards every event of the endpoint's channels, so the Stasis app would see
+each of its channels' events twice (a key pressed once would count twice).
 """
 
 from __future__ import annotations
@@ -16,18 +20,17 @@ from yeastar_ctl.ari import AriClient, AriError
 
 log = logging.getLogger(__name__)
 SIP_PHONE = "sip_phone"
+OFFLINE_STATUSES = frozenset({"Removed", "Unreachable"})
 
 
 class OnlineStatus:
-    def __init__(self, ari: AriClient, app_name: str) -> None:
+    def __init__(self, ari: AriClient) -> None:
         self._ari = ari
-        self._app = app_name
         self._endpoints: dict[str, dict[str, int]] = {}
 
     async def resync(self) -> None:
-        """Subscribe to every PJSIP endpoint's events and read their current state."""
+        """Read every PJSIP endpoint's current state."""
         try:
-            await self._ari.applications.subscribe(self._app, "endpoint:PJSIP")
             endpoints = await self._ari.endpoints.list()
         except AriError as exc:
             log.warning("cannot read endpoint states: %s", exc)
@@ -36,11 +39,12 @@ class OnlineStatus:
             e.resource: {SIP_PHONE: 1 if e.online else 0} for e in endpoints if e.technology == "PJSIP"
         }
 
-    async def on_endpoint_state_change(self, event: dict[str, Any]) -> None:
-        endpoint = event.get("endpoint", {})
-        if endpoint.get("technology") != "PJSIP":
-            return
-        self._endpoints[str(endpoint.get("resource", ""))] = {SIP_PHONE: 1 if endpoint.get("state") == "online" else 0}
+    def on_contact_status(self, _manager: Any, event: Any) -> None:
+        """AMI ContactStatus: a contact of an AOR was created, removed, became (un)reachable."""
+        aor = str(event.get("AOR", "") or event.get("EndpointName", ""))
+        status = str(event.get("ContactStatus", ""))
+        if aor:
+            self._endpoints[aor] = {SIP_PHONE: 0 if status in OFFLINE_STATUSES else 1}
 
     def view(self) -> dict[str, dict[str, Any]]:
         return {

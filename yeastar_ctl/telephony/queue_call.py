@@ -11,13 +11,15 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Protocol, Sequence
 
 from yeastar_ctl.acd.time_condition import Period, classify
 from yeastar_ctl.acd.vocabulary import FailoverReason
 from yeastar_ctl.ari import AriClient, AriError, AriNotFound
-from yeastar_ctl.db.enums import DestinationType
+from yeastar_ctl.db.enums import CallbackMethod, CallbackTimeoutMode, DestinationType
+from yeastar_ctl.dialplan.contexts import INTERNAL_CONTEXT
+from yeastar_ctl.telephony.callback_prompts import ACCEPTED_MEDIA, INVALID_MEDIA, OFFER_MEDIA, collect_number
 from yeastar_ctl.telephony.destinations import Destination, send_to
 from yeastar_ctl.telephony.distributor import Distributor, LiveEntry
 from yeastar_ctl.telephony.hangup_causes import ring_result
@@ -32,6 +34,7 @@ Clock = Callable[[], datetime]
 # which the flow gives up on hearing about it.
 RING_GRACE_SECONDS = 3.0
 SURVEY_KEY_TIMEOUT_S = 10.0
+CUSTOMER_RING_SECONDS = 30  # how long the callback rings the customer
 # Core sounds stand in until custom prompts are uploaded: a beep asks for the key (the seed's
 # default wording needs a recorded prompt), "goodbye" ends it.
 DEFAULT_SURVEY_PROMPT = "beep"
@@ -72,7 +75,10 @@ class QueueCallFlow:
     media_task: asyncio.Task[None] | None = None
     redirected: bool = False  # the caller went on in the dialplan: not ours to hang up
     leaving: bool = False  # on the way to a destination (key press, failover, time condition)
-    survey_keys: asyncio.Queue[str] | None = None  # set while the survey waits for a key
+    keys: asyncio.Queue[str] | None = None  # set while a dialog (survey, callback) reads keys
+    callback_number: str | None = None  # the caller asked to be called back here and hung up
+    callback_request_id: int | None = None
+    customer_answer: asyncio.Future[str] | None = None  # the callback's call to the customer
     attempts: dict[str, _Attempt] = field(default_factory=dict)
     agent: str | None = None
     agent_channel_id: str | None = None
@@ -93,8 +99,19 @@ class QueueCallFlow:
         attempt.outcome.set_result("answered")
         return True
 
+    def customer_answered(self, channel_id: str) -> bool:
+        """The callback's call to the customer was answered."""
+        if channel_id != self.caller_channel_id or self.customer_answer is None or self.customer_answer.done():
+            return False
+        self.customer_answer.set_result("answered")
+        return True
+
     def channel_gone(self, channel_id: str, cause: int | None) -> None:
         if channel_id == self.caller_channel_id:
+            if self.customer_answer is not None and not self.customer_answer.done():
+                self.customer_answer.set_result(ring_result(cause))
+            elif self.callback_number is not None and self.customer_answer is None:
+                return  # the caller hung up after asking for a callback: expected
             self.caller_gone.set()
         elif channel_id in self.attempts and not self.attempts[channel_id].outcome.done():
             self.attempts[channel_id].outcome.set_result(ring_result(cause))
@@ -145,6 +162,8 @@ class QueueCallFlow:
             await self._fail_over(verdict.reason)
             return
         self.media_task = asyncio.ensure_future(self._wait_with_media(not settings.play_full_join_announcement))
+        if settings.callback_enabled and settings.callback_method == CallbackMethod.AUTO_TIMEOUT:
+            self._spawn(self._offer_callback_later())
         gone = asyncio.ensure_future(self.caller_gone.wait())
         done = asyncio.ensure_future(self.finished.wait())
         try:
@@ -202,10 +221,14 @@ class QueueCallFlow:
 
     def dtmf(self, digit: str) -> None:
         """A key the caller pressed: a survey answer, or while waiting the Key Press Event."""
-        if self.survey_keys is not None:
-            self.survey_keys.put_nowait(digit)
+        if self.keys is not None:
+            self.keys.put_nowait(digit)
             return
         s = self.route.settings
+        if s.callback_enabled and digit == s.callback_digit and self._may_request_callback():
+            self.leaving = True  # no key press or failover while the caller talks to us
+            self._spawn(self._request_callback())
+            return
         if self.agent is not None or self.leaving or not s.key_press_key or digit != s.key_press_key:
             return
         destination = Destination(s.key_press_dest_type, s.key_press_dest_target)
@@ -298,6 +321,8 @@ class QueueCallFlow:
         self.agent, self.agent_channel_id = attempt.agent, attempt.channel_id
         self.distributor.answered(self.call_id, attempt.agent)
         await self._stop_media()
+        if self.callback_number is not None and not await self._call_customer(attempt):
+            return
         s = self.route.settings
         try:
             if s.agent_announcement:
@@ -322,6 +347,8 @@ class QueueCallFlow:
             self.finished.set()
             return
         await self.recorder.answered(self.call_id, attempt.agent, self.clock())
+        if self.callback_request_id is not None:
+            await self.recorder.callback_ended(self.callback_request_id, "succeeded", self.clock(), None, attempt.agent)
         gone = asyncio.ensure_future(self.caller_gone.wait())
         agent_gone = asyncio.ensure_future(self.finished.wait())
         try:
@@ -340,15 +367,15 @@ class QueueCallFlow:
         """Seed, Satisfaction Survey: after the agent hangs up the caller rates the call with a key;
         each key is worth the queue's points for it."""
         s = self.route.settings
-        self.survey_keys = asyncio.Queue()
+        self.keys = asyncio.Queue()
         await self.prompts.play(self.caller_channel_id, media_uri(s.survey_prompt or DEFAULT_SURVEY_PROMPT),
                                 lang=s.prompt_language, timeout=60)
         try:
-            key = await asyncio.wait_for(self.survey_keys.get(), SURVEY_KEY_TIMEOUT_S)
+            key = await asyncio.wait_for(self.keys.get(), SURVEY_KEY_TIMEOUT_S)
         except asyncio.TimeoutError:
             return
         finally:
-            self.survey_keys = None
+            self.keys = None
         points = dict(s.survey_points).get(key)
         if points is None:
             return
@@ -356,10 +383,123 @@ class QueueCallFlow:
         await self.prompts.play(self.caller_channel_id, media_uri(s.survey_end_prompt or DEFAULT_SURVEY_END_PROMPT),
                                 lang=s.prompt_language, timeout=30)
 
+    # -- callback (seed, "Allow Users to Request a Callback in a Queue") ---------------------------
+
+    def _may_request_callback(self) -> bool:
+        return self.agent is None and not self.leaving and self.callback_number is None and self.joined_at is not None
+
+    async def _offer_callback_later(self) -> None:
+        """Auto triggered after the timeout (counted from joining): offer the callback key."""
+        s = self.route.settings
+        assert self.joined_at is not None
+        waited = (self.clock() - self.joined_at).total_seconds()
+        await asyncio.sleep(max(0.0, s.callback_auto_timeout_seconds - waited))
+        if not self._may_request_callback() or self.caller_gone.is_set():
+            return
+        await self._pause_media()
+        for item in OFFER_MEDIA:
+            await self.prompts.play(self.caller_channel_id, item.format(digit=s.callback_digit), lang=s.prompt_language)
+        self._resume_media()
+
+    async def _pause_media(self) -> None:
+        if self.media_task is not None:
+            self.media_task.cancel()
+            await asyncio.gather(self.media_task, return_exceptions=True)
+            self.media_task = None
+        if self.media is not None:
+            await self.media.stop_hold_audio()
+
+    def _resume_media(self) -> None:
+        if self.media_task is None and self.media is not None and not self.finished.is_set():
+            self.media_task = asyncio.ensure_future(self._wait_with_media(False))
+
+    async def _request_callback(self) -> None:
+        s = self.route.settings
+        await self._pause_media()
+        self.keys = asyncio.Queue()
+        try:
+            number = await collect_number(self.prompts, self.caller_channel_id, self.caller.number, self.keys,
+                                          lang=s.prompt_language)
+        finally:
+            self.keys = None
+        if self.caller_gone.is_set():
+            return
+        if number is None:
+            await self.recorder.callback_requested(self.call_id, self.route.number, self.caller.number, self.clock(),
+                                                   failed_reason="Invalid callback number")
+            await self.prompts.play(self.caller_channel_id, INVALID_MEDIA, lang=s.prompt_language)
+            self.leaving = False
+            self._resume_media()
+            return
+        self.callback_number = number
+        self.callback_request_id = await self.recorder.callback_requested(
+            self.call_id, self.route.number, number, self.clock(),
+        )
+        deadline = None
+        if s.callback_timeout_mode == CallbackTimeoutMode.CUSTOM and s.callback_timeout_seconds:
+            assert self.joined_at is not None
+            deadline = self.joined_at + timedelta(seconds=s.callback_timeout_seconds)
+        self.distributor.to_callback(self.call_id, deadline)
+        self.leaving = False
+        await self.prompts.play(self.caller_channel_id, ACCEPTED_MEDIA, lang=s.prompt_language)
+        await self._hangup(self.caller_channel_id)
+
+    async def _call_customer(self, attempt: _Attempt) -> bool:
+        """The agent answered a callback: now call the customer through the callback outbound
+        prefix, and bridge them. Returns whether the customer answered."""
+        s = self.route.settings
+        assert self.callback_number is not None
+        number = f"{s.callback_outbound_prefix or ''}{self.callback_number}"
+        customer = f"yc-{self.call_id}-cb"
+        loop = asyncio.get_running_loop()
+        self.customer_answer = loop.create_future()
+        self.caller_channel_id = customer
+        self.caller_gone = asyncio.Event()
+        self.tracker.track(customer, self)
+        await self.ari.channels.ring(attempt.channel_id)  # the agent hears ringback meanwhile
+        try:
+            await self.ari.channels.originate(
+                f"Local/{number}@{INTERNAL_CONTEXT}", app=self.app, app_args=["callback", self.call_id],
+                caller_id=f'"{self.route.name}" <{self.route.number}>', timeout=CUSTOMER_RING_SECONDS,
+                channel_id=customer,
+            )
+        except AriError as exc:
+            log.warning("cannot call back %s for %s: %s", number, self.call_id, exc)
+            self.customer_answer.set_result("failed")
+        agent_gone: asyncio.Future[Any] = asyncio.ensure_future(self.finished.wait())
+        waiting: set[asyncio.Future[Any]] = {self.customer_answer, agent_gone}
+        try:
+            await asyncio.wait(waiting, timeout=CUSTOMER_RING_SECONDS + RING_GRACE_SECONDS,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            agent_gone.cancel()
+        answered = self.customer_answer.done() and self.customer_answer.result() == "answered"
+        if answered and not self.finished.is_set():
+            try:
+                await self.ari.channels.ring_stop(attempt.channel_id)
+            except AriError:
+                pass
+            return True
+        reason = "Hang up by the agent" if self.finished.is_set() else "Customer no answer"
+        await self._hangup(customer)
+        await self._callback_failed(reason)
+        self.distributor.talk_ended(attempt.agent, self.route.number)
+        self.finished.set()
+        return False
+
+    async def _callback_failed(self, reason: str) -> None:
+        if self.callback_request_id is not None:
+            await self.recorder.callback_ended(self.callback_request_id, "failed", self.clock(), reason, self.agent)
+        await self._end("missed", f"callback failed: {reason}")
+
     async def _fail_over(self, reason: FailoverReason) -> None:
         """Maximum Waiting Time, a full or empty queue: the failover destination, after the
         failover prompt when one is set."""
         s = self.route.settings
+        if self.callback_number is not None:
+            await self._callback_failed("No available agents")
+            self.finished.set()
+            return
         destination = Destination(s.failover_type, s.failover_target)
         if s.failover_prompt:
             await self._stop_media()

@@ -91,6 +91,22 @@ class DbCallRecorder:
                 session, call_id, ended_at=at, status=None if status == "answered" else status, reason=reason,
             )
 
+    async def callback_requested(self, call_id: str, queue: str, number: str, at: datetime,
+                                 failed_reason: str | None = None) -> int:
+        async with self._sessions.begin() as session:
+            request = await call_events.record_callback_requested(
+                session, call_id=call_id, queue_number=queue, callback_number=number, at=at,
+                result="failed" if failed_reason else "pending", reason=failed_reason,
+            )
+            return request.id
+
+    async def callback_ended(self, request_id: int, result: str, at: datetime, reason: str | None,
+                             agent: str | None) -> None:
+        async with self._sessions.begin() as session:
+            await call_events.record_callback_ended(
+                session, request_id, result=result, at=at, reason=reason, agent_extension=agent,
+            )
+
     async def recording(self, call_id: str, name: str) -> None:
         async with self._sessions.begin() as session:
             await call_events.record_recording(session, call_id, name)
