@@ -226,3 +226,31 @@ async def test_a_callback_with_no_agent_before_its_timeout_fails(
     ]
     ended = await ended_in(sessions, "6416", "10082")
     assert ended.status.value == "missed" and ended.reason == "callback failed: No available agents"
+
+
+async def test_the_caller_hears_music_on_hold_while_the_agent_holds_and_the_call_is_recorded(
+    lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    from yeastar_ctl.ami.client import AmiClient
+    from yeastar_ctl.lab.paths import LabPaths
+
+    await queue(lab, sessions, "6418", replace(QUICK, record_calls=True), static=[("1001", 1)])
+    a = lab.settings.asterisk
+    moh_channels: list[str] = []
+    async with AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret) as ami:
+        ami.on_event("MusicOnHoldStart", lambda _m, event: moh_channels.append(str(event.get("Channel"))))
+        agent = await phones("1001")
+        holds = await sipp.start("agent_hold", service="1001", local_port=agent.port, server=True,
+                                 values={"ring_ms": 200, "before_hold_ms": 1000, "hold_ms": 2500, "talk_ms": 1000})
+        caller = await dial(sipp, sessions, "1003", "6418", hold_ms=60000)
+        await holds.expect_success(30)
+        await caller.expect_success(20)
+
+    call = await ended_in(sessions, "6418", "1003")
+    assert call.status.value == "answered"
+    assert 2 <= call.hold_seconds <= 4
+    # Music while waiting, and again while on hold.
+    assert len([c for c in moh_channels if c.startswith("PJSIP/1003-")]) >= 2
+    assert call.recording_file == f"queue-{call.id}"
+    recording = LabPaths.from_settings(lab.settings).spool_dir / "recording" / f"{call.recording_file}.wav"
+    assert recording.exists() and recording.stat().st_size > 44  # more than a WAV header

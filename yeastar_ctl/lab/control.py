@@ -114,7 +114,9 @@ def _prepare_instance(settings: Settings, paths: LabPaths) -> None:
     # set-up stalls for seconds. (A root of "/" — the Docker image — already has it.)
     if paths.root.resolve() != Path("/"):
         shutil.copyfile("/etc/hosts", paths.root / "etc/hosts")
+    # Asterisk writes into these but does not create them (the Debian package does, for its own).
     for directory in (paths.etc_dir, paths.run_dir, paths.log_dir, paths.spool_dir,
+                      paths.spool_dir / "recording", paths.spool_dir / "voicemail",
                       paths.inst_dir / "lib", paths.inst_dir / "cache"):
         directory.mkdir(parents=True, exist_ok=True)
     install_base_config(settings, paths.etc_dir, paths.inst_in_root, paths.instance)

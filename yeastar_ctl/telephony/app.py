@@ -71,6 +71,8 @@ class StasisApp:
         events.on("PlaybackFinished", self.prompts.on_playback_finished)
         events.on("DeviceStateChanged", devices.on_device_state_changed)
         events.on("ChannelDtmfReceived", self._on_dtmf)
+        events.on("ChannelHold", self._on_hold)
+        events.on("ChannelUnhold", self._on_hold)
         events.on_connect = self._on_connect
 
     async def _on_connect(self) -> None:
@@ -148,6 +150,12 @@ class StasisApp:
         flow = self._flows.get(channel_id)
         if flow is not None and channel_id == flow.caller_channel_id:
             flow.dtmf(str(event.get("digit", "")))
+
+    async def _on_hold(self, event: dict[str, Any]) -> None:
+        channel_id = event.get("channel", {}).get("id", "")
+        flow = self._flows.get(channel_id)
+        if flow is not None:
+            flow.hold_changed(channel_id, event.get("type") == "ChannelHold")
 
     async def _on_channel_gone(self, event: dict[str, Any]) -> None:
         channel_id = event.get("channel", {}).get("id", "")

@@ -79,6 +79,7 @@ class QueueCallFlow:
     callback_number: str | None = None  # the caller asked to be called back here and hung up
     callback_request_id: int | None = None
     customer_answer: asyncio.Future[str] | None = None  # the callback's call to the customer
+    hold_started: datetime | None = None
     attempts: dict[str, _Attempt] = field(default_factory=dict)
     agent: str | None = None
     agent_channel_id: str | None = None
@@ -105,6 +106,28 @@ class QueueCallFlow:
             return False
         self.customer_answer.set_result("answered")
         return True
+
+    def hold_changed(self, channel_id: str, on_hold: bool) -> None:
+        """The agent put the caller on hold (or resumed): the caller hears the queue's music on
+        hold meanwhile, and the hold time counts for the reports (AVG Hold Time)."""
+        if channel_id != self.agent_channel_id or self.bridge_id is None or self.ended:
+            return
+        self._spawn(self._hold(on_hold))
+
+    async def _hold(self, on_hold: bool) -> None:
+        assert self.bridge_id is not None
+        try:
+            if on_hold and self.hold_started is None:
+                self.hold_started = self.clock()
+                await self.ari.bridges.remove_channel(self.bridge_id, self.caller_channel_id)
+                await self.ari.channels.start_moh(self.caller_channel_id, self.route.settings.music_on_hold or None)
+            elif not on_hold and self.hold_started is not None:
+                held, self.hold_started = self.clock() - self.hold_started, None
+                await self.ari.channels.stop_moh(self.caller_channel_id)
+                await self.ari.bridges.add_channel(self.bridge_id, [self.caller_channel_id])
+                await self.recorder.held(self.call_id, round(held.total_seconds()))
+        except AriError as exc:
+            log.debug("hold on call %s: %s", self.call_id, exc)
 
     def channel_gone(self, channel_id: str, cause: int | None) -> None:
         if channel_id == self.caller_channel_id:
@@ -337,9 +360,7 @@ class QueueCallFlow:
                 # Seed, Agent ID Announcement: both sides hear the agent's number.
                 await self.ari.bridges.play(bridge.id, f"digits:{attempt.agent}", lang=s.prompt_language)
             if s.record_calls:
-                name = f"queue-{self.call_id}"
-                await self.ari.bridges.record(bridge.id, name, "wav", if_exists="overwrite")
-                await self.recorder.recording(self.call_id, name)
+                await self._record(bridge.id)
         except AriNotFound:
             # The caller left in the instant the agent answered.
             self.distributor.talk_ended(attempt.agent, self.route.number)
@@ -357,11 +378,26 @@ class QueueCallFlow:
             gone.cancel()
             agent_gone.cancel()
         caller_left = self.caller_gone.is_set()
+        if self.hold_started is not None:
+            await self.recorder.held(self.call_id, round((self.clock() - self.hold_started).total_seconds()))
+            self.hold_started = None
         await self._end("answered", "caller hung up" if caller_left else "agent hung up")
         self.distributor.talk_ended(attempt.agent, self.route.number)
         if not caller_left and s.survey_enabled:
             await self._survey(attempt.agent)
         self.finished.set()
+
+    async def _record(self, bridge_id: str) -> None:
+        name = f"queue-{self.call_id}"
+        try:
+            await self.ari.bridges.record(bridge_id, name, "wav", if_exists="overwrite")
+        except AriNotFound:
+            raise
+        except AriError as exc:
+            # A call that cannot be recorded still goes on; the missing file shows in the log.
+            log.error("cannot record queue call %s: %s", self.call_id, exc)
+            return
+        await self.recorder.recording(self.call_id, name)
 
     async def _survey(self, agent: str) -> None:
         """Seed, Satisfaction Survey: after the agent hangs up the caller rates the call with a key;
@@ -514,9 +550,20 @@ class QueueCallFlow:
             await self.recorder.ended(self.call_id, status, self.clock(), reason)
 
     def _spawn(self, coro: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coro)
+        task = asyncio.ensure_future(self._guarded(coro))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _guarded(self, coro: Awaitable[None]) -> None:
+        """A failure in one of the call's tasks ends the call cleanly instead of leaving it hanging."""
+        try:
+            await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("queue call %s failed; ending it", self.call_id)
+            await self._end("answered" if self.agent else "missed", "system error")
+            self.finished.set()
 
     async def _hangup(self, channel_id: str | None) -> None:
         if channel_id is None:

@@ -107,6 +107,10 @@ class DbCallRecorder:
                 session, request_id, result=result, at=at, reason=reason, agent_extension=agent,
             )
 
+    async def held(self, call_id: str, seconds: int) -> None:
+        async with self._sessions.begin() as session:
+            await call_events.add_hold_seconds(session, call_id, seconds)
+
     async def recording(self, call_id: str, name: str) -> None:
         async with self._sessions.begin() as session:
             await call_events.record_recording(session, call_id, name)

@@ -124,6 +124,9 @@ class FakeRecorder:
     async def recording(self, call_id: str, name: str) -> None:
         self.rows.append(("recording", name))
 
+    async def held(self, call_id: str, seconds: int) -> None:
+        self.rows.append(("held", seconds))
+
     async def survey(self, call_id: str, queue: str, agent: str, caller: str, key: str, points: int, at: datetime) -> None:
         self.rows.append(("survey", key, points))
 
