@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Sequence, TypeVar
 
 from builders import T0
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from yeastar_ctl.acd.engine import decide
@@ -51,10 +51,17 @@ def _ago(seconds: int) -> datetime:
 # snapshot has hundreds of fields, so field-by-field draws would make 200 examples take seconds
 # per test. Every byte decodes so that 0 is the simplest value (the fewest queues, agents and
 # callers, False, None, the lowest number), so hypothesis still shrinks a failure towards a small
-# snapshot, and the falsifying example is printed as the decoded Snapshot.
+# snapshot; a failing example's notes show the decoded snapshot in short (`describe`).
 
-BLOB = 1200  # bytes; enough for 6 queues, 12 agents in all of them, 20 callers (then zeros)
-SMALL_OR_ANY = "small or any"
+# The byte layout: a header with the counts, then fixed slots (bytes past a slot's use are
+# ignored; a slot read past its end gives zeros).
+HEADER, QUEUE_SLOT, MEMBERSHIP_SLOT, ENTRY_SLOT, FOOTER = 4, 24, 16, 48, 24
+AGENT_SLOT = 8 + 6 * MEMBERSHIP_SLOT
+QUEUES_AT = HEADER
+AGENTS_AT = QUEUES_AT + 6 * QUEUE_SLOT
+ENTRIES_AT = AGENTS_AT + 12 * AGENT_SLOT
+FOOTER_AT = ENTRIES_AT + 20 * ENTRY_SLOT
+BLOB = FOOTER_AT + FOOTER  # 2,380 bytes
 
 
 class _Reader:
@@ -66,7 +73,7 @@ class _Reader:
         self.i += 1
         return b
 
-    def int(self, lo: int, hi: int) -> int:
+    def number(self, lo: int, hi: int) -> int:
         span, value = hi - lo + 1, 0
         for _ in range(1 if span <= 256 else 2 if span <= 65536 else 4):
             value = value * 256 + self.byte()
@@ -77,11 +84,15 @@ class _Reader:
         return self.byte() >= round(256 * (1 - p))
 
     def pick(self, options: Sequence[_T]) -> _T:
-        return options[self.int(0, len(options) - 1)]
+        return options[self.number(0, len(options) - 1)]
 
     def small_or_any(self, lo: int, hi: int, small: int) -> int:
         """Half the time in lo..small, so that ties (equal weights, skills, counts) are common."""
-        return self.int(lo, small) if not self.chance(0.5) else self.int(lo, hi)
+        return self.number(lo, small) if not self.chance(0.5) else self.number(lo, hi)
+
+
+def _slot(data: bytes, at: int, size: int) -> _Reader:
+    return _Reader(data[at:at + size])
 
 
 def _queue(r: _Reader, number: str) -> QueuePolicy:
@@ -90,13 +101,13 @@ def _queue(r: _Reader, number: str) -> QueuePolicy:
         strategy=r.pick(list(RingStrategy)),
         skill_based=r.chance(0.5),
         equal_skill_strategy=r.pick(list(RingStrategy)),
-        agent_timeout=r.int(5, 60),
-        retry_interval=r.int(0, 30),
-        wrapup=r.int(0, 60),
+        agent_timeout=r.number(5, 60),
+        retry_interval=r.number(0, 30),
+        wrapup=r.number(0, 60),
         ring_in_use=r.chance(0.5),
-        max_wait=r.int(10, 3600),
+        max_wait=r.number(10, 3600),
         weight=r.small_or_any(1, 999, 3),
-        acceleration=r.int(10, 1800) if r.chance(0.5) else None,
+        acceleration=r.number(10, 1800) if r.chance(0.5) else None,
         leave_when_empty=frozenset(c for c in EmptyCondition if r.chance(0.5)) if r.chance(0.3) else None,
     )
 
@@ -106,14 +117,14 @@ def _membership(r: _Reader, queue: str) -> Membership:
     return Membership(
         queue,
         static=static,
-        position=r.int(1, 6),  # ties allowed: the extension breaks them
+        position=r.number(1, 6),  # ties allowed: the extension breaks them
         skill=r.small_or_any(1, 99, 3),
         logged_in=True if static else not r.chance(0.2),
-        login_at=_ago(r.int(0, 86400)) if r.chance(0.7) else None,
+        login_at=_ago(r.number(0, 86400)) if r.chance(0.7) else None,
         paused=r.chance(0.15),
         pause_reason="Lunch" if r.chance(0.5) else None,
-        last_call_ended_at=_ago(r.int(0, 300)) if r.chance(0.3) else None,
-        calls_completed=r.int(0, 20),
+        last_call_ended_at=_ago(r.number(0, 300)) if r.chance(0.3) else None,
+        calls_completed=r.number(0, 20),
     )
 
 
@@ -121,28 +132,37 @@ DEVICES = [DeviceStatus.IDLE, DeviceStatus.IN_USE, DeviceStatus.RINGING, DeviceS
 
 
 def decode_snapshot(data: bytes) -> Snapshot:
-    r = _Reader(data)
+    """Every queue, agent (with one slot per queue) and caller reads from its own fixed slot, so
+    that when the shrinker lowers a count or zeroes one object the others stay as they were."""
+    header = _Reader(data[:HEADER])
+    n_queues, n_agents, n_entries = header.number(1, 6), max(header.number(0, 12), header.number(0, 12)), header.number(0, 20)
     now = NOW
-    numbers = QUEUE_NUMBERS[: r.int(1, 6)]
-    queues = {n: _queue(r, n) for n in numbers}
+    numbers = QUEUE_NUMBERS[:n_queues]
+    queues = {n: _queue(_slot(data, QUEUES_AT + i * QUEUE_SLOT, QUEUE_SLOT), n) for i, n in enumerate(numbers)}
 
     agents: dict[str, Agent] = {}
-    for extension in EXTENSIONS[: max(r.int(0, 12), r.int(0, 12))]:  # more often many than few
+    for j, extension in enumerate(EXTENSIONS[:n_agents]):  # max of two draws: more often many than few
+        at = AGENTS_AT + j * AGENT_SLOT
+        r = _slot(data, at, AGENT_SLOT)
         device = r.pick(DEVICES)
-        in_queues = [n for n in numbers if r.chance(0.6)]
-        agents[extension] = Agent(extension, device, tuple(_membership(r, q) for q in in_queues))
+        do_not_disturb = r.chance(0.1)
+        in_queues = [(i, n) for i, n in enumerate(numbers) if r.chance(0.6)]
+        agents[extension] = Agent(extension, device, tuple(
+            _membership(_slot(data, at + 8 + i * MEMBERSHIP_SLOT, MEMBERSHIP_SLOT), n) for i, n in in_queues
+        ), do_not_disturb=do_not_disturb)
 
     def members(queue: str) -> list[str]:
         return [a.extension for a in agents.values() if a.membership(queue) is not None]
 
     entries: list[WaitingEntry] = []
     rung: set[str] = set()  # an agent rings for one caller at a time
-    for i in range(r.int(0, 20)):
+    for k in range(n_entries):
+        r = _slot(data, ENTRIES_AT + k * ENTRY_SLOT, ENTRY_SLOT)
         queue = r.pick(numbers)
-        waited = r.int(0, 120) if not r.chance(0.3) else r.int(0, 4000)
+        waited = r.number(0, 120) if not r.chance(0.3) else r.number(0, 4000)
         joined_at = _ago(queues[queue].max_wait if r.chance(0.05) else waited)  # sometimes due right now
         callback = r.chance(0.1)
-        deadline = joined_at + timedelta(seconds=r.int(10, 7200)) if callback and r.chance(0.5) else None
+        deadline = joined_at + timedelta(seconds=r.number(10, 7200)) if callback and r.chance(0.5) else None
         in_queue = members(queue)
         tried = frozenset(a for a in in_queue if r.chance(0.4))
         ringing: frozenset[str] = frozenset()
@@ -152,21 +172,53 @@ def decode_snapshot(data: bytes) -> Snapshot:
             ringing = frozenset({r.pick(free)} | {a for a in free if r.chance(0.1)})
             rung |= ringing
         elif r.chance(0.4):
-            retry_until = now + timedelta(seconds=r.int(-30, 30))
+            retry_until = now + timedelta(seconds=r.number(-30, 30))
         entries.append(WaitingEntry(
-            f"e{i:02d}", queue, joined_at, callback=callback, ringing=ringing, tried=tried,
+            f"e{k:02d}", queue, joined_at, callback=callback, ringing=ringing, tried=tried,
             retry_until=retry_until, deadline=deadline,
         ))
 
+    r = _slot(data, FOOTER_AT, FOOTER)
     rr_last = {n: r.pick(sorted(agents)) for n in numbers if agents and r.chance(0.5)}
     return Snapshot(
         now=now, queues=queues, agents=agents, entries=tuple(entries),
-        shared_wrapup=r.chance(0.5), rr_last=rr_last, random_seed=r.int(0, 2**32 - 1),
+        shared_wrapup=r.chance(0.5), rr_last=rr_last, random_seed=r.number(0, 2**32 - 1),
     )
 
 
-def snapshots() -> st.SearchStrategy[Snapshot]:
-    return st.binary(min_size=BLOB, max_size=BLOB).map(decode_snapshot)
+def describe(s: Snapshot) -> str:
+    """The snapshot in short, times in seconds relative to now, for a failing example's notes."""
+    def rel(t: datetime | None) -> str:
+        return "-" if t is None else f"{(t - s.now).total_seconds():+.0f}s"
+
+    lines = [f"now={s.now:%H:%M:%S} shared_wrapup={s.shared_wrapup} random_seed={s.random_seed} rr_last={dict(s.rr_last)}"]
+    for q in s.queues.values():
+        lines.append(
+            f"queue {q.number}: {q.strategy} skill_based={q.skill_based} equal_skill={q.equal_skill_strategy} "
+            f"weight={q.weight} acceleration={q.acceleration} wrapup={q.wrapup} ring_in_use={q.ring_in_use} "
+            f"max_wait={q.max_wait} leave_when_empty={sorted(q.leave_when_empty) if q.leave_when_empty is not None else None}"
+        )
+    for a in s.agents.values():
+        lines.append(f"agent {a.extension}: {a.device} dnd={a.do_not_disturb}")
+        for m in a.memberships:
+            lines.append(
+                f"    in {m.queue}: {'static' if m.static else 'dynamic'} position={m.position} skill={m.skill} "
+                f"logged_in={m.logged_in} paused={m.paused} login_at={rel(m.login_at)} "
+                f"last_call_ended_at={rel(m.last_call_ended_at)} calls_completed={m.calls_completed}"
+            )
+    for e in s.entries:
+        lines.append(
+            f"entry {e.id} in {e.queue}: joined_at={rel(e.joined_at)} callback={e.callback} deadline={rel(e.deadline)} "
+            f"ringing={sorted(e.ringing)} tried={sorted(e.tried)} retry_until={rel(e.retry_until)}"
+        )
+    return "\n".join(lines)
+
+
+@st.composite
+def snapshots(draw: st.DrawFn) -> Snapshot:
+    s = decode_snapshot(draw(st.binary(min_size=BLOB, max_size=BLOB)))
+    note(describe(s))
+    return s
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,6 +239,8 @@ def why_not(s: Snapshot, extension: str, queue: QueuePolicy) -> str | None:
         return "paused"
     if not membership.static and not membership.logged_in:
         return "dynamic agent logged out"
+    if agent.do_not_disturb:
+        return "presence Do Not Disturb"
     if agent.device == DeviceStatus.OFFLINE:
         return "phone offline"
     ends = wrapup_ends(agent, queue, s.queues, s.shared_wrapup)
@@ -235,7 +289,7 @@ def queue_is_empty(s: Snapshot, q: QueuePolicy) -> bool:
         ends = wrapup_ends(a, q, s.queues, s.shared_wrapup)
         return (
             (not m.static and not m.logged_in)
-            or (EmptyCondition.UNAVAILABLE in conditions and a.device == DeviceStatus.OFFLINE)
+            or (EmptyCondition.UNAVAILABLE in conditions and (a.device == DeviceStatus.OFFLINE or a.do_not_disturb))
             or (EmptyCondition.PAUSED in conditions and m.paused)
             or (EmptyCondition.BUSY in conditions and (
                 a.device in (DeviceStatus.IN_USE, DeviceStatus.RINGING)
@@ -258,8 +312,8 @@ def test_only_available_agents_are_offered(s: Snapshot) -> None:
     queue and unpause the queue calls"; wrap-up: "The next call will come after this period";
     Ring In Use: "whether to ring an in-call agent". So an offered agent is never paused, never a
     logged-out dynamic agent, never in wrap-up (shared or per queue), never already ringing for
-    any caller, never on an offline phone, and never busy on the phone (in use or ringing) when
-    the queue's Ring In Use is off."""
+    any caller, never on an offline phone, never in presence Do Not Disturb, and never busy on
+    the phone (in use or ringing) when the queue's Ring In Use is off."""
     d = decide(s)
     for o in d.offers:
         queue = s.queues[o.queue]
@@ -310,7 +364,7 @@ def test_each_entry_is_decided_once_and_overdue_entries_time_out(s: Snapshot) ->
 def test_leave_empty_pulls_out_waiting_callers_exactly_when_the_queue_is_empty(s: Snapshot) -> None:
     """Seed, Leave Empty: "callers already on hold will be forced out of a queue when no agents
     are available ... When all agents are logged out, the queue is considered Empty by default"
-    plus the chosen states (Unavailable, Paused, Busy). Callback requests keep their place until
+    plus the chosen states (Unavailable: phone offline or Do Not Disturb; Paused; Busy). Callback requests keep their place until
     the Callback Timeout. A caller whose call is ringing an agent right now is not on hold: it
     stays. Exactly the other not-overdue entries of an empty queue leave with "queue empty"."""
     d = decide(s)

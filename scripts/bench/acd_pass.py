@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Benchmark of one ACD decision pass: `yeastar_ctl.acd.engine.decide(snapshot)`.
+
+Builds deterministic, realistic snapshots (50 queues with a mix of ring strategies, skills,
+weights and acceleration; agents in 5 queues each, most of them busy on calls, some paused,
+logged out, in wrap-up, offline, ringing; callers waiting, some ringing, some in their retry
+interval, some callbacks) and times `decide` with time.perf_counter.
+
+    .venv/bin/python scripts/bench/acd_pass.py            # the full sweep (a few minutes)
+    .venv/bin/python scripts/bench/acd_pass.py --quick    # fewer repetitions
+    .venv/bin/python scripts/bench/acd_pass.py --profile 1000x500   # cProfile one size
+    .venv/bin/python scripts/bench/acd_pass.py --check    # the prototype decides exactly like decide
+
+Next to the engine it times `indexed_pass.decide_indexed`, a prototype of the proposal in
+docs/performance.md (same decisions, per-pass indexes); `--engine-only` leaves it out.
+
+Target (ACD issue): median pass under 5 ms at 1,000 waiting calls, and growth no worse than
+linear in (waiting calls x agents). Results and analysis: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import math
+import platform
+import pstats
+import random
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from indexed_pass import decide_indexed  # noqa: E402  (scripts/bench is sys.path[0])
+from yeastar_ctl.acd.engine import decide  # noqa: E402
+from yeastar_ctl.acd.model import Agent, Decision, Membership, QueuePolicy, Snapshot, WaitingEntry  # noqa: E402
+from yeastar_ctl.acd.vocabulary import DeviceStatus, EmptyCondition, RingStrategy  # noqa: E402
+
+NOW = datetime(2026, 1, 5, 10, 0, 0, tzinfo=timezone.utc)
+QUEUES = 50
+QUEUES_PER_AGENT = 5
+TARGET_MS = 5.0
+TARGET_CALLS = 1000
+
+CALL_SWEEP = [250, 500, 1000, 2000, 5000, 10000]  # at 500 agents
+AGENT_SWEEP = [100, 250, 500, 1000]  # at 1,000 calls
+
+
+def ago(seconds: float) -> datetime:
+    return NOW - timedelta(seconds=seconds)
+
+
+def build(calls: int, agents: int, *, seed: int = 1) -> Snapshot:
+    """A contact centre under load: 50 queues, `agents` agents in 5 queues each, `calls` waiting."""
+    rng = random.Random(seed)
+    strategies = list(RingStrategy)
+    queues: dict[str, QueuePolicy] = {}
+    for i in range(QUEUES):
+        number = str(6400 + i)
+        queues[number] = QueuePolicy(
+            number=number,
+            strategy=strategies[i % len(strategies)],
+            skill_based=i % 3 == 0,
+            equal_skill_strategy=strategies[(i // 3) % len(strategies)],
+            agent_timeout=rng.choice([15, 20, 30]),
+            retry_interval=5,
+            wrapup=rng.choice([0, 5, 10, 30]),
+            ring_in_use=i % 5 == 0,
+            max_wait=rng.choice([1800, 2400, 3600]),
+            weight=rng.choice([1, 1, 2, 3, 5, 10]) if i % 10 else 50,  # every tenth queue is VIP
+            acceleration=rng.choice([30, 60, 120, 300]) if i % 3 == 1 else None,
+            leave_when_empty=frozenset({EmptyCondition.UNAVAILABLE}) if i % 10 == 5 else None,
+        )
+    numbers = list(queues)
+
+    people: dict[str, Agent] = {}
+    members: dict[str, list[str]] = {n: [] for n in numbers}
+    for i in range(agents):
+        extension = str(2000 + i)
+        memberships = []
+        for number in rng.sample(numbers, QUEUES_PER_AGENT):
+            static = rng.random() < 0.7
+            ended = ago(rng.uniform(0, 900)) if rng.random() < 0.6 else None
+            memberships.append(Membership(
+                number, static=static, position=rng.randint(1, 40), skill=rng.choice([1, 1, 2, 3, 5]),
+                logged_in=static or rng.random() < 0.9, login_at=ago(rng.uniform(0, 8 * 3600)),
+                paused=rng.random() < 0.08, pause_reason=rng.choice([None, "Lunch", "Break"]),
+                last_call_ended_at=ended, calls_completed=rng.randint(0, 60),
+            ))
+            members[number].append(extension)
+        device = rng.choices(
+            [DeviceStatus.IN_USE, DeviceStatus.IDLE, DeviceStatus.RINGING, DeviceStatus.OFFLINE], [60, 30, 5, 5],
+        )[0]
+        people[extension] = Agent(extension, device, tuple(memberships), do_not_disturb=rng.random() < 0.02)
+
+    entries: list[WaitingEntry] = []
+    rung: set[str] = set()
+    weights = [rng.uniform(0.2, 3.0) for _ in numbers]  # some queues are much busier than others
+    for i in range(calls):
+        number = rng.choices(numbers, weights)[0]
+        joined = ago(rng.uniform(0, 1900))  # a few have waited past an 1800 s maximum
+        ringing: frozenset[str] = frozenset()
+        retry_until = None
+        idle = [a for a in members[number] if a not in rung and people[a].device == DeviceStatus.IDLE]
+        if idle and rng.random() < 0.05:
+            ringing = frozenset({rng.choice(idle)})
+            rung |= ringing
+        elif rng.random() < 0.1:
+            retry_until = NOW + timedelta(seconds=rng.uniform(0, 5))
+        tried = frozenset(rng.sample(members[number], min(2, len(members[number])))) if rng.random() < 0.2 else frozenset()
+        callback = rng.random() < 0.05
+        entries.append(WaitingEntry(
+            f"call-{i:05d}", number, joined, callback=callback, ringing=ringing, tried=tried, retry_until=retry_until,
+        ))
+    rr_last = {n: rng.choice(members[n]) for n in numbers if members[n]}
+    return Snapshot(NOW, queues, people, tuple(entries), shared_wrapup=False, rr_last=rr_last, random_seed=seed)
+
+
+def reps_for(calls: int, agents: int, scale: float) -> int:
+    work = calls * agents
+    base = 30 if work <= 1000 * 500 else 15 if work <= 2000 * 500 else 7 if work <= 5000 * 500 else 5
+    return max(3, round(base * scale))
+
+
+def measure(snapshot: Snapshot, reps: int, fn: Callable[[Snapshot], Decision] = decide) -> list[float]:
+    fn(snapshot)  # warm-up
+    times = []
+    for _ in range(reps):
+        gc.collect()
+        start = time.perf_counter()
+        fn(snapshot)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def p90(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+def slope(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Least-squares slope of log(y) on log(x): the growth exponent."""
+    lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
+    mx, my = statistics.fmean(lx), statistics.fmean(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
+
+
+def describe(snapshot: Snapshot) -> str:
+    d = decide(snapshot)
+    idle = sum(1 for a in snapshot.agents.values() if a.device == DeviceStatus.IDLE)
+    return f"{len(d.offers)} offers, {len(d.failovers)} failovers, {idle} idle agents"
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}"
+
+
+def run(scale: float, prototype: bool) -> None:
+    print(f"machine: {machine()}")
+    print(f"target: median < {TARGET_MS} ms at {TARGET_CALLS} calls x 500 agents; growth <= linear in calls x agents")
+    rows: dict[tuple[int, int], tuple[list[float], list[float] | None, str]] = {}
+    sizes = [(c, 500) for c in CALL_SWEEP] + [(1000, a) for a in AGENT_SWEEP if a != 500]
+    for calls, agents in sizes:
+        print(f"  measuring {calls} calls x {agents} agents ...", file=sys.stderr, flush=True)
+        snapshot = build(calls, agents)
+        reps = reps_for(calls, agents, scale)
+        times = measure(snapshot, reps)
+        fast = measure(snapshot, max(reps, 15), decide_indexed) if prototype else None
+        rows[(calls, agents)] = (times, fast, describe(snapshot))
+
+    base = statistics.median(rows[(1000, 500)][0])
+    head = "| waiting calls | agents | memberships | reps | median ms | p90 ms | vs 1k x 500 | us per call x agent | decision |"
+    rule = "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    if prototype:
+        head += " prototype median ms | prototype p90 ms | speed-up |"
+        rule += "---:|---:|---:|"
+    print()
+    print(head)
+    print(rule)
+    for (calls, agents), (times, fast, what) in rows.items():
+        median = statistics.median(times)
+        line = (
+            f"| {calls:,} | {agents} | {agents * QUEUES_PER_AGENT:,} | {len(times)} | {median:.1f} | {p90(times):.1f} | "
+            f"x{median / base:.2f} | {median * 1000 / (calls * agents):.3f} | {what} |"
+        )
+        if fast is not None:
+            line += f" {statistics.median(fast):.1f} | {p90(fast):.1f} | x{median / statistics.median(fast):.0f} |"
+        print(line)
+    print()
+    for name, which in [("engine", 0)] + ([("prototype", 1)] if prototype else []):
+        def med(calls: int, agents: int, which: int = which) -> float:
+            times, fast, _ = rows[(calls, agents)]
+            return statistics.median((fast if which else times) or [math.nan])
+        calls_y = [med(c, 500) for c in CALL_SWEEP]
+        agents_y = [med(1000, a) for a in AGENT_SWEEP]
+        at_target = med(TARGET_CALLS, 500)
+        print(f"{name}: growth exponent vs waiting calls (500 agents) {slope(CALL_SWEEP, calls_y):.2f}, "
+              f"vs agents (1,000 calls) {slope(AGENT_SWEEP, agents_y):.2f}; "
+              f"10k/1k calls x{med(10000, 500) / med(1000, 500):.1f} (linear: x10), "
+              f"1000/100 agents x{med(1000, 1000) / med(1000, 100):.1f} (linear: x10); "
+              f"median at 1,000 calls x 500 agents {at_target:.1f} ms: target {'MET' if at_target < TARGET_MS else 'NOT met'}")
+
+
+def check() -> None:
+    """The prototype must decide exactly like the engine (offers, failovers, traces, wake-up)."""
+    count = 0
+    for seed in range(20):
+        for calls, agents in [(0, 5), (10, 20), (60, 30), (300, 80), (1000, 500)]:
+            snapshot = build(calls, agents, seed=seed)
+            assert decide_indexed(snapshot) == decide(snapshot), (seed, calls, agents)
+            count += 1
+    print(f"identical decisions on {count} snapshots")
+
+
+def profile(size: str, top: int) -> None:
+    calls, agents = (int(x) for x in size.split("x"))
+    snapshot = build(calls, agents)
+    decide(snapshot)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(3):
+        decide(snapshot)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a third of the repetitions")
+    parser.add_argument("--profile", metavar="CALLSxAGENTS", help="cProfile three passes of one size instead")
+    parser.add_argument("--top", type=int, default=25, help="rows of the profile to print")
+    parser.add_argument("--check", action="store_true", help="check the prototype against the engine")
+    parser.add_argument("--engine-only", action="store_true", help="do not time the prototype")
+    args = parser.parse_args()
+    if args.profile:
+        profile(args.profile, args.top)
+    elif args.check:
+        check()
+    else:
+        run(1 / 3 if args.quick else 1.0, prototype=not args.engine_only)
+
+
+if __name__ == "__main__":
+    main()
