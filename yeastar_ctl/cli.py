@@ -160,6 +160,44 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
+    from yeastar_ctl.services import api_tokens, users
+    from yeastar_ctl.services.errors import ServiceError
+
+    password = sys.stdin.readline().rstrip("\r\n") if getattr(args, "password_stdin", False) else None
+
+    async def main() -> None:
+        engine, sessions = _sessions(settings)
+        try:
+            async with sessions.begin() as session:
+                if args.user_command == "create":
+                    created = await users.create_user(
+                        session, args.username, args.role, password=password,
+                        email=args.email, extension_number=args.extension,
+                    )
+                    print(f"user {created.user.username} ({created.user.role}) created")
+                    if created.generated_password:
+                        print(f"one-time password (shown only now): {created.generated_password}")
+                elif args.user_command == "token":
+                    user = next((u for u in await users.list_users(session) if u.username == args.username), None)
+                    if user is None:
+                        raise ServiceError(f"user {args.username} does not exist")
+                    issued = await api_tokens.create_token(session, user.id)
+                    print(issued.token)
+                else:
+                    for user in await users.list_users(session):
+                        print(f"{user.username:<24} {user.role:<14} {user.extension_number or '-'}")
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(main())
+    except ServiceError as exc:
+        print(f"user: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yeastar-ctl", description=__doc__)
     parser.add_argument("--config", help="TOML settings file (default: $YEASTAR_CTL_CONFIG or ./yeastar_ctl.toml)")
@@ -202,6 +240,21 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--by", choices=[g.value for g in Granularity], default=Granularity.DAY.value)
     report.add_argument("--csv", metavar="FILE", help="write CSV (UTF-8, header row) instead of printing")
     report.set_defaults(func=cmd_report)
+
+    from yeastar_ctl.db.account_models import Role
+
+    user = sub.add_parser("user", help="portal accounts and API tokens")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    create = user_sub.add_parser("create", help="add an account; prints a one-time password unless one is given")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--email")
+    create.add_argument("--extension", help="the extension a queue manager or agent is")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    token = user_sub.add_parser("token", help="issue an API token for the user (printed once)")
+    token.add_argument("username")
+    user_sub.add_parser("list", help="list accounts")
+    user.set_defaults(func=cmd_user)
     return parser
 
 

@@ -1,5 +1,6 @@
 """All mapped classes in one import; importing this registers every table on the metadata."""
 
+from yeastar_ctl.db.account_models import ApiToken, Role, User
 from yeastar_ctl.db.config_models import (
     QUEUE_OPTIONS_ID,
     BusinessHours,
@@ -16,6 +17,9 @@ from yeastar_ctl.db.config_models import (
 from yeastar_ctl.db.event_models import AgentEvent, CallbackRequest, QueueCall, RingAttempt, SurveyResult
 
 __all__ = [
+    "ApiToken",
+    "Role",
+    "User",
     "QUEUE_OPTIONS_ID",
     "AgentEvent",
     "BusinessHours",
