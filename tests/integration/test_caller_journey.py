@@ -254,3 +254,46 @@ async def test_the_caller_hears_music_on_hold_while_the_agent_holds_and_the_call
     assert call.recording_file == f"queue-{call.id}"
     recording = LabPaths.from_settings(lab.settings).spool_dir / "recording" / f"{call.recording_file}.wav"
     assert recording.exists() and recording.stat().st_size > 44  # more than a WAV header
+
+
+async def test_on_a_holiday_the_caller_hears_the_holiday_prompt_and_goes_to_the_holiday_destination(
+    lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
+    playbacks: list[dict[str, Any]],
+) -> None:
+    from datetime import UTC, datetime
+
+    from yeastar_ctl.services.business_hours import set_holidays
+
+    today = datetime.now(UTC).date().isoformat()
+    async with sessions.begin() as session:
+        await set_holidays(session, [("Test day", today, today, "queue-thankyou")])
+    await queue(lab, sessions, "6421", replace(QUICK, time_condition_enabled=True, time_zone="UTC",
+                                               play_holiday_prompt=True, holiday_dest_type=DestinationType.EXTENSION,
+                                               holiday_dest_target="1002"), static=[("1001", 1)])
+    operator = await phones("1002")
+    answers = await operator.answer_next_call(ring_ms=200, talk_ms=1000)
+    caller = await dial(sipp, sessions, "1003", "6421", hold_ms=60000)
+    await answers.expect_success(20)
+    await caller.expect_success(20)
+    call = await ended_in(sessions, "6421", "1003")
+    assert call.reason == "holiday: extension 1002"
+    assert any(p["media_uri"] == "sound:queue-thankyou" for p in playbacks)
+
+
+async def test_the_callback_is_offered_after_the_auto_trigger_timeout(
+    lab: Lab, sipp: Sipp, sessions: async_sessionmaker[AsyncSession], playbacks: list[dict[str, Any]],
+) -> None:
+    from yeastar_ctl.db.enums import CallbackMethod
+
+    await customer(sessions, lab, "10083")
+    await queue(lab, sessions, "6420", replace(QUICK, callback_enabled=True, callback_digit="7",
+                                               callback_method=CallbackMethod.AUTO_TIMEOUT,
+                                               callback_auto_timeout_seconds=2), static=[("1002", 1)])
+    # The offer ("press 7 to call back") starts at 2 s; the caller presses 7, then pound to keep
+    # their own number.
+    caller = await press(sipp, sessions, "10083", "6420", [(4000, "7"), (3000, "#")], hold_ms=60000)
+    await caller.expect_success(40)
+    assert any(p["media_uri"] == "sound:vm-tocallback" for p in playbacks)
+    call = await eventually(lambda: call_in(sessions, "6420", "10083"), what="the callback call")
+    assert call.is_callback
+    assert await callback_of(sessions, call.id) == [("10083", "pending", None, None)]
