@@ -41,6 +41,16 @@ DEFAULT_SURVEY_PROMPT = "beep"
 DEFAULT_SURVEY_END_PROMPT = "vm-goodbye"
 
 
+async def first_of(*events: asyncio.Event) -> None:
+    """Wait until any of the events is set."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
 class CallTracker(Protocol):
     """The app-level registry that routes channel events to flows."""
 
@@ -187,13 +197,7 @@ class QueueCallFlow:
         self.media_task = asyncio.ensure_future(self._wait_with_media(not settings.play_full_join_announcement))
         if settings.callback_enabled and settings.callback_method == CallbackMethod.AUTO_TIMEOUT:
             self._spawn(self._offer_callback_later())
-        gone = asyncio.ensure_future(self.caller_gone.wait())
-        done = asyncio.ensure_future(self.finished.wait())
-        try:
-            await asyncio.wait({gone, done}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            gone.cancel()
-            done.cancel()
+        await first_of(self.caller_gone, self.finished)
         if not self.finished.is_set():
             # The caller left while waiting (maybe while agents rang: their attempts end as cancelled).
             self.distributor.leave(self.call_id)
@@ -370,13 +374,7 @@ class QueueCallFlow:
         await self.recorder.answered(self.call_id, attempt.agent, self.clock())
         if self.callback_request_id is not None:
             await self.recorder.callback_ended(self.callback_request_id, "succeeded", self.clock(), None, attempt.agent)
-        gone = asyncio.ensure_future(self.caller_gone.wait())
-        agent_gone = asyncio.ensure_future(self.finished.wait())
-        try:
-            await asyncio.wait({gone, agent_gone}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            gone.cancel()
-            agent_gone.cancel()
+        await first_of(self.caller_gone, self.finished)  # the caller or the agent hangs up
         caller_left = self.caller_gone.is_set()
         if self.hold_started is not None:
             await self.recorder.held(self.call_id, round((self.clock() - self.hold_started).total_seconds()))
@@ -432,18 +430,10 @@ class QueueCallFlow:
         await asyncio.sleep(max(0.0, s.callback_auto_timeout_seconds - waited))
         if not self._may_request_callback() or self.caller_gone.is_set():
             return
-        await self._pause_media()
+        await self._stop_media()
         for item in OFFER_MEDIA:
             await self.prompts.play(self.caller_channel_id, item.format(digit=s.callback_digit), lang=s.prompt_language)
         self._resume_media()
-
-    async def _pause_media(self) -> None:
-        if self.media_task is not None:
-            self.media_task.cancel()
-            await asyncio.gather(self.media_task, return_exceptions=True)
-            self.media_task = None
-        if self.media is not None:
-            await self.media.stop_hold_audio()
 
     def _resume_media(self) -> None:
         if self.media_task is None and self.media is not None and not self.finished.is_set():
@@ -451,7 +441,7 @@ class QueueCallFlow:
 
     async def _request_callback(self) -> None:
         s = self.route.settings
-        await self._pause_media()
+        await self._stop_media()
         self.keys = asyncio.Queue()
         try:
             number = await collect_number(self.prompts, self.caller_channel_id, self.caller.number, self.keys,
