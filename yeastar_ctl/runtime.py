@@ -29,7 +29,8 @@ from yeastar_ctl.telephony.service_ports import (
     DbQueueDirectory,
     load_routing_config,
 )
-from yeastar_ctl.web.app import Health, build_web_app
+from yeastar_ctl.lab.paths import generated_config_dir
+from yeastar_ctl.web.app import Health, WebContext, build_web_app
 
 log = logging.getLogger(__name__)
 ARI_CONNECT_TIMEOUT_S = 30.0
@@ -70,9 +71,11 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     except AmiError as exc:
         log.warning("AMI not available yet (%s); it is retried when needed", exc)
 
-    web_app = build_web_app(
-        lambda: Health(events.connected, stasis.active_calls), distributor.routing_view, online.view,
-    )
+    web_app = build_web_app(WebContext(
+        sessions=sessions, settings=settings, config_dir=generated_config_dir(settings), ami=ami,
+        health=lambda: Health(events.connected, stasis.active_calls),
+        routing_view=distributor.routing_view, online_view=online.view,
+    ))
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.web.host, settings.web.port)

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from uuid import uuid4
 
 import aiohttp
 
@@ -22,10 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from conftest import Lab, Phone, eventually
 from sipp import Sipp
 from calls import attempts_of, call_in, dial
+from yeastar_ctl.db.account_models import Role
 from yeastar_ctl.db.enums import RingStrategy
 from yeastar_ctl.db.models import QueueCall
 from yeastar_ctl.db.queue_settings import QueueSettings
+from yeastar_ctl.services.api_tokens import create_token
 from yeastar_ctl.services.queues import create_queue, get_by_number, set_members
+from yeastar_ctl.services.users import create_user
 
 
 async def ensure_queue(
@@ -38,9 +42,17 @@ async def ensure_queue(
             await set_members(session, number, static=static, dynamic=[])
 
 
-async def routing_view(lab: Lab) -> dict[str, Any]:
+async def api_token(sessions: async_sessionmaker[AsyncSession]) -> str:
+    """The routing view needs an API token: an administrator made for this test, with one."""
+    async with sessions.begin() as session:
+        created = await create_user(session, f"itest-{uuid4().hex[:12]}", Role.ADMINISTRATOR)
+        return (await create_token(session, created.user.id)).token
+
+
+async def routing_view(lab: Lab, token: str) -> dict[str, Any]:
     url = f"http://{lab.settings.web.host}:{lab.settings.web.port}/api/v1/routing"
-    async with aiohttp.ClientSession() as session, session.get(url) as response:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with aiohttp.ClientSession(headers=headers) as session, session.get(url) as response:
         assert response.status == 200
         return dict(await response.json())
 
@@ -62,7 +74,7 @@ async def test_the_seeds_priority_example_with_real_calls(
     call_2_row = await eventually(lambda: call_in(sessions, "6403", "1008"), what="call-2 waiting in Support")
 
     # The routing view explains the wait: VIP's call first by weight, Leo's phone offline.
-    view = await routing_view(lab)
+    view = await routing_view(lab, await api_token(sessions))
     order = [(w["queue"], w["priority"]) for w in view["waiting"]]
     assert order[:2] == [("6402", 2), ("6403", 1)]
     assert "1000: skipped, phone offline" in view["waiting"][0]["trace"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,21 +13,34 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from calls import attempts_of, dial, ended_call
 from conftest import Lab, Phone, eventually
 from sipp import Sipp
+from yeastar_ctl.db.account_models import Role
+from yeastar_ctl.services.api_tokens import create_token
 from yeastar_ctl.services.presence import change_presence
+from yeastar_ctl.services.users import create_user
 
 
-async def get_json(lab: Lab, path: str) -> Any:
+async def api_token(sessions: async_sessionmaker[AsyncSession]) -> str:
+    """The API needs a token: an administrator made for this test, with one."""
+    async with sessions.begin() as session:
+        created = await create_user(session, f"itest-{uuid4().hex[:12]}", Role.ADMINISTRATOR)
+        return (await create_token(session, created.user.id)).token
+
+
+async def get_json(lab: Lab, path: str, token: str) -> Any:
     url = f"http://{lab.settings.web.host}:{lab.settings.web.port}{path}"
-    async with aiohttp.ClientSession() as session, session.get(url) as response:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with aiohttp.ClientSession(headers=headers) as session, session.get(url) as response:
         assert response.status == 200
         return await response.json()
 
 
 async def test_an_extension_is_online_while_its_sip_phone_is_registered(
-    lab: Lab, phones: Callable[[str], Awaitable[Phone]],
+    lab: Lab, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
 ) -> None:
+    token = await api_token(sessions)
+
     async def status_of(extension: str, online: bool) -> bool:
-        entry = (await get_json(lab, "/api/v1/online-status")).get(extension)
+        entry = (await get_json(lab, "/api/v1/online-status", token)).get(extension)
         return entry == {"online": online, "endpoints": {"sip_phone": 1 if online else 0}}
 
     assert await status_of("1002", False)
@@ -40,13 +54,14 @@ async def test_an_agent_on_do_not_disturb_is_not_rung(
     lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     await phones("1001")
+    token = await api_token(sessions)
     async with sessions.begin() as session:
         await change_presence(session, "1001", "do_not_disturb", at=datetime.now(UTC))
     try:
         caller = await dial(sipp, sessions, "1003", "6400", hold_ms=3000)
 
         async def skipped_for_dnd() -> bool:
-            view = await get_json(lab, "/api/v1/routing")
+            view = await get_json(lab, "/api/v1/routing", token)
             return any("1001: skipped, presence is Do Not Disturb" in w["trace"] for w in view["waiting"])
 
         await eventually(skipped_for_dnd, what="the routing trace naming Do Not Disturb")

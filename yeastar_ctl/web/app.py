@@ -1,27 +1,32 @@
-"""The control plane's web application. The admin portal and JSON API grow here (portal issue);
-today it serves the health check and the live routing view (waiting calls with the ACD's trace)."""
+"""The control plane's web application: the health check, the admin portal and the JSON API."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
+import aiohttp_jinja2
+import aiohttp_session
+import jinja2
 from aiohttp import web
 
+from yeastar_ctl.paths import WEBUI_DIR
+from yeastar_ctl.web import (
+    api,
+    openapi,
+    pages_apply,
+    pages_auth,
+    pages_extensions,
+    pages_queues,
+    pages_reports,
+)
+from yeastar_ctl.web.auth import session_storage
+from yeastar_ctl.web.context import CONTEXT_KEY, Health, WebContext
 
-@dataclass(frozen=True)
-class Health:
-    ari_connected: bool
-    active_calls: int
-
-
-HEALTH_KEY: web.AppKey[Callable[[], Health]] = web.AppKey("health")
-ROUTING_KEY: web.AppKey[Callable[[], dict[str, Any]]] = web.AppKey("routing")
-ONLINE_KEY: web.AppKey[Callable[[], dict[str, Any]]] = web.AppKey("online")
+__all__ = ["Health", "WebContext", "build_web_app"]
 
 
 async def healthz(request: web.Request) -> web.Response:
-    health = request.app[HEALTH_KEY]()
+    health = request.app[CONTEXT_KEY].health()
     status = 200 if health.ari_connected else 503
     return web.json_response(
         {"status": "ok" if health.ari_connected else "degraded",
@@ -30,26 +35,24 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
-async def routing(request: web.Request) -> web.Response:
-    """Waiting calls in routing order, each with its priority and the routing trace in words."""
-    return web.json_response(request.app[ROUTING_KEY]())
+@web.middleware
+async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
+    response: web.StreamResponse = await handler(request)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
-async def online_status(request: web.Request) -> web.Response:
-    """Per extension: online when any endpoint is registered, and 0/1 per endpoint kind."""
-    return web.json_response(request.app[ONLINE_KEY]())
-
-
-def build_web_app(
-    health: Callable[[], Health],
-    routing_view: Callable[[], dict[str, Any]],
-    online_view: Callable[[], dict[str, Any]],
-) -> web.Application:
-    app = web.Application()
-    app[HEALTH_KEY] = health
-    app[ROUTING_KEY] = routing_view
-    app[ONLINE_KEY] = online_view
+def build_web_app(context: WebContext) -> web.Application:
+    app = web.Application(middlewares=[security_headers])
+    app[CONTEXT_KEY] = context
+    aiohttp_session.setup(app, session_storage(context.settings.web.session_key))
+    aiohttp_jinja2.setup(
+        app, loader=jinja2.FileSystemLoader(WEBUI_DIR / "templates"), autoescape=True,
+    )
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/api/v1/routing", routing)
-    app.router.add_get("/api/v1/online-status", online_status)
+    app.router.add_static("/static", WEBUI_DIR / "static")
+    for module in (pages_auth, pages_extensions, pages_queues, pages_apply, pages_reports, api, openapi):
+        module.add_routes(app)
     return app

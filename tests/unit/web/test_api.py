@@ -1,0 +1,158 @@
+"""The JSON API: token auth, roles, every endpoint, and 4xx with the field on bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import Portal
+
+from yeastar_ctl.services import extensions as extension_service
+from yeastar_ctl.services import queues as queue_service
+
+
+@pytest.fixture
+async def admin(portal: Portal) -> dict[str, str]:
+    return await portal.token("api-admin", "administrator")
+
+
+async def call(portal: Portal, method: str, path: str, headers: dict[str, str], body: Any = None) -> tuple[int, Any]:
+    response = await portal.client.request(method, path, headers=headers, json=body)
+    payload = await response.json() if response.content_type == "application/json" else None
+    return response.status, payload
+
+
+ENDPOINTS = [
+    ("GET", "/api/v1/extensions"), ("POST", "/api/v1/extensions"), ("GET", "/api/v1/extensions/1001"),
+    ("PATCH", "/api/v1/extensions/1001"), ("DELETE", "/api/v1/extensions/1001"), ("GET", "/api/v1/queues"),
+    ("POST", "/api/v1/queues"), ("GET", "/api/v1/queues/6400"), ("PATCH", "/api/v1/queues/6400"),
+    ("DELETE", "/api/v1/queues/6400"), ("POST", "/api/v1/apply"), ("GET", "/api/v1/routing"),
+    ("GET", "/api/v1/online-status"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+async def test_every_endpoint_needs_a_valid_token(portal: Portal, method: str, path: str) -> None:
+    for authorization in (None, "Bearer", "Bearer yc_not-a-token", "Basic YWRtaW46YWRtaW4="):
+        headers = {"Authorization": authorization} if authorization else {}
+        status, body = await call(portal, method, path, headers, {})
+        assert status == 401, authorization
+        assert "token" in body["error"] and body["field"] is None
+
+
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS[:-2])
+async def test_agents_and_managers_may_not_configure(portal: Portal, method: str, path: str) -> None:
+    await portal.setup_queues()
+    for name, role, extension in (("agent", "agent", "1001"), ("manager", "queue_manager", "1003")):
+        status, body = await call(portal, method, path, await portal.token(name, role, extension), {})
+        assert status == 403, (role, body)
+    async with portal.sessions() as session:
+        assert len(await extension_service.list_extensions(session)) == 3
+
+
+async def test_managers_read_the_live_views_and_agents_do_not(portal: Portal) -> None:
+    await portal.setup_queues()
+    manager = await portal.token("manager", "queue_manager", "1003")
+    assert await call(portal, "GET", "/api/v1/routing", manager) == (200, {"calls": []})
+    assert await call(portal, "GET", "/api/v1/online-status", manager) == (200, {"1001": {"online": True}})
+    agent = await portal.token("agent", "agent", "1001")
+    assert (await call(portal, "GET", "/api/v1/routing", agent))[0] == 403
+
+
+async def test_extensions_round_trip(portal: Portal, admin: dict[str, str]) -> None:
+    status, created = await call(portal, "POST", "/api/v1/extensions", admin, {"number": "1001", "name": "Leo Ball"})
+    assert status == 201
+    assert created["number"] == "1001" and created["presence"] == "available" and len(created["sip_secret"]) >= 16
+    assert await call(portal, "GET", "/api/v1/extensions", admin) == (200, [created])
+    assert await call(portal, "GET", "/api/v1/extensions/1001", admin) == (200, created)
+    status, changed = await call(portal, "PATCH", "/api/v1/extensions/1001", admin,
+                                 {"name": "Leo B.", "email": "leo@example.com", "presence": "away"})
+    assert status == 200 and (changed["name"], changed["email"], changed["presence"]) == ("Leo B.", "leo@example.com", "away")
+    status, changed = await call(portal, "PATCH", "/api/v1/extensions/1001", admin, {"email": None})
+    assert changed["email"] is None and changed["name"] == "Leo B."
+    assert (await call(portal, "DELETE", "/api/v1/extensions/1001", admin))[0] == 204
+    assert await call(portal, "GET", "/api/v1/extensions/1001", admin) == (
+        404, {"error": "extension 1001 does not exist", "field": None})
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status", "field"), [
+    ("POST", "/api/v1/extensions", {"number": "1", "name": "A"}, 400, "number"),
+    ("POST", "/api/v1/extensions", {"number": "1001"}, 400, "name"),
+    ("POST", "/api/v1/extensions", {"number": "1001", "name": "A", "colour": "red"}, 400, "colour"),
+    ("POST", "/api/v1/extensions", ["not", "an", "object"], 400, "body"),
+    ("PATCH", "/api/v1/extensions/1002", {"presence": "asleep"}, 400, "presence"),
+    ("PATCH", "/api/v1/extensions/1999", {"name": "A"}, 404, None),
+    ("DELETE", "/api/v1/extensions/1999", None, 404, None),
+    ("POST", "/api/v1/queues", {"name": "Q"}, 400, "number"),
+    ("POST", "/api/v1/queues", {"number": "6400", "name": "Again"}, 400, "number"),
+    ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "weight": 0}, 400, "weight"),
+    ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "static": [["1999", 1]]}, 400, "members"),
+    ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "static": "1001"}, 400, "static"),
+    ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "managers": [1001]}, 400, "managers"),
+    ("PATCH", "/api/v1/queues/6400", {"number": "6410"}, 400, "number"),
+    ("PATCH", "/api/v1/queues/6400", {"ring_strategy": "loudest"}, 400, "ring_strategy"),
+    ("PATCH", "/api/v1/queues/6400", {"callback_enabled": True, "key_press_key": "1"}, 400, "callback_digit"),
+    ("PATCH", "/api/v1/queues/6400", {"wrapup_seconds": "ten"}, 400, "wrapup_seconds"),
+    ("PATCH", "/api/v1/queues/6499", {"name": "A"}, 404, None),
+    ("GET", "/api/v1/queues/6499", None, 404, None),
+])
+async def test_bad_input_is_a_4xx_naming_the_field_and_changes_nothing(
+    portal: Portal, admin: dict[str, str], method: str, path: str, body: Any, status: int, field: str | None,
+) -> None:
+    await portal.setup_queues()
+    async with portal.sessions() as session:
+        before = [(q.number, q.name, q.settings) for q in await queue_service.list_queues(session)]
+    got_status, got = await call(portal, method, path, admin, body)
+    assert (got_status, got["field"]) == (status, field), got
+    assert got["error"]
+    async with portal.sessions() as session:
+        assert [(q.number, q.name, q.settings) for q in await queue_service.list_queues(session)] == before
+        assert len(await extension_service.list_extensions(session)) == 3
+
+
+async def test_a_body_that_is_not_json_is_refused(portal: Portal, admin: dict[str, str]) -> None:
+    response = await portal.client.post("/api/v1/extensions", headers=admin, data="number=1001")
+    assert response.status == 400
+    assert await response.json() == {"error": "must be a JSON object", "field": "body"}
+
+
+async def test_queues_round_trip_with_members_and_managers(portal: Portal, admin: dict[str, str]) -> None:
+    await portal.setup_queues()
+    status, created = await call(portal, "POST", "/api/v1/queues", admin, {
+        "number": "6490", "name": "Billing", "ring_strategy": "linear", "weight": 7, "priority_enabled": True,
+        "static": [["1001", 1], ["1002", 2]], "dynamic": [["1003", 1]], "managers": ["1003"],
+        "leave_empty_conditions": ["unavailable"],
+    })
+    assert status == 201, created
+    assert (created["ring_strategy"], created["weight"], created["wrapup_seconds"]) == ("linear", 7, 10)
+    assert created["static"] == [["1001", 1], ["1002", 2]] and created["dynamic"] == [["1003", 1]]
+    assert created["managers"] == ["1003"] and created["leave_empty_conditions"] == ["unavailable"]
+    assert await call(portal, "GET", "/api/v1/queues/6490", admin) == (200, created)
+    status, changed = await call(portal, "PATCH", "/api/v1/queues/6490", admin, {"wrapup_seconds": 30, "dynamic": []})
+    assert status == 200
+    assert (changed["wrapup_seconds"], changed["weight"], changed["dynamic"], changed["static"]) == (
+        30, 7, [], created["static"])
+    status, listed = await call(portal, "GET", "/api/v1/queues", admin)
+    assert [q["number"] for q in listed] == ["6400", "6401", "6490"]
+    assert (await call(portal, "DELETE", "/api/v1/queues/6490", admin))[0] == 204
+    assert (await call(portal, "GET", "/api/v1/queues/6490", admin))[0] == 404
+
+
+async def test_apply_says_what_changed_and_that_asterisk_is_not_connected(portal: Portal, admin: dict[str, str]) -> None:
+    await portal.setup_queues()
+    status, result = await call(portal, "POST", "/api/v1/apply", admin)
+    assert status == 200
+    assert "extensions.conf" in result["changed"] and result["reloaded"] == []
+    assert "no AMI connection" in result["error"]
+    status, result = await call(portal, "POST", "/api/v1/apply", admin)
+    assert (result["changed"], result["error"]) == ([], None)
+
+
+async def test_a_token_records_its_last_use(portal: Portal, admin: dict[str, str]) -> None:
+    from sqlalchemy import select
+
+    from yeastar_ctl.db.account_models import ApiToken
+
+    await call(portal, "GET", "/api/v1/extensions", admin)
+    async with portal.sessions() as session:
+        assert (await session.scalar(select(ApiToken.last_used))) is not None

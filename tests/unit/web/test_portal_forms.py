@@ -1,0 +1,183 @@
+"""Every portal form: a wrong value shows the field's error, keeps what was typed, saves nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import Portal, queue_form
+
+from yeastar_ctl.services import extensions as extension_service
+from yeastar_ctl.services import queues as queue_service
+
+
+def error_next_to(page: str, field: str, message: str) -> bool:
+    """The message is in the error list the field's input points at."""
+    start = page.find(f'id="{field}-errors"')
+    return start != -1 and message in page[start:page.find("</ul>", start)]
+
+
+@pytest.fixture
+async def admin(portal: Portal) -> Portal:
+    await portal.user("admin", "administrator")
+    await portal.login("admin")
+    return portal
+
+
+async def extension_numbers(portal: Portal) -> list[str]:
+    async with portal.sessions() as session:
+        return [e.number for e in await extension_service.list_extensions(session)]
+
+
+async def test_adding_an_extension_lists_it_with_a_generated_secret(admin: Portal) -> None:
+    response = await admin.post_form("/extensions/new", {"number": "1001", "name": "Leo Ball", "presence": "available"})
+    assert response.status == 302
+    page = await (await admin.client.get("/extensions")).text()
+    assert "Leo Ball" in page and "Extension 1001 added." in page
+    async with admin.sessions() as session:
+        assert len((await extension_service.get_extension(session, "1001")).sip_secret) >= 16
+
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    ({"number": "1", "name": "A"}, "number", "2 to 10 digits"),
+    ({"number": "1001", "name": "  "}, "name", "must not be empty"),
+    ({"number": "1001", "name": "A", "email": "nope"}, "email", "must be an email address"),
+    ({"number": "1001", "name": "A", "sip_secret": "short"}, "sip_secret", "8-64 letters"),
+    ({"number": "1001", "name": "A", "presence": "asleep"}, "presence", "Not a valid choice"),
+])
+async def test_a_wrong_extension_shows_the_fields_error_and_saves_nothing(
+    admin: Portal, data: dict[str, str], field: str, message: str,
+) -> None:
+    response = await admin.post_form("/extensions/new", {"presence": "available", **data})
+    page = await response.text()
+    assert response.status == 400
+    assert error_next_to(page, field, message), page
+    assert f'value="{data["name"]}"' in page  # what was typed stays
+    assert await extension_numbers(admin) == []
+
+
+async def test_a_taken_number_is_refused(admin: Portal) -> None:
+    await admin.setup_queues()
+    response = await admin.post_form("/extensions/new", {"number": "6400", "name": "A", "presence": "available"})
+    assert response.status == 400
+    assert "6400" in await response.text()
+    assert await extension_numbers(admin) == ["1001", "1002", "1003"]
+
+
+async def test_editing_and_deleting_an_extension(admin: Portal) -> None:
+    await admin.setup_queues()
+    response = await admin.post_form("/extensions/1002/edit", {
+        "number": "1002", "name": "Phillip Huff", "email": "p@example.com", "presence": "away"})
+    assert response.status == 302
+    async with admin.sessions() as session:
+        ext = await extension_service.get_extension(session, "1002")
+        assert (ext.name, ext.email, ext.presence) == ("Phillip Huff", "p@example.com", "away")
+    response = await admin.post_form("/extensions/1002/edit", {"number": "1002", "name": "", "presence": "away"})
+    assert response.status == 400
+    assert error_next_to(await response.text(), "name", "must not be empty")
+    response = await admin.post_form("/extensions/1002/delete", {}, from_page="/extensions")
+    assert response.status == 302
+    assert await extension_numbers(admin) == ["1001", "1003"]
+    assert (await admin.client.get("/extensions/1002/edit")).status == 404
+
+
+async def queue_numbers(portal: Portal) -> list[str]:
+    async with portal.sessions() as session:
+        return [q.number for q in await queue_service.list_queues(session)]
+
+
+async def test_adding_a_queue_with_agents_and_a_manager(admin: Portal) -> None:
+    await admin.setup_queues()
+    response = await admin.post_form("/queues/new", queue_form(
+        number="6490", name="Billing", static_agents="1001, 1002:2", dynamic_agents="1003", managers="1003",
+        ring_strategy="linear", weight=5, priority_enabled=True))
+    assert response.status == 302, await response.text()
+    async with admin.sessions() as session:
+        queue = await queue_service.get_queue(session, "6490")
+        members = await queue_service.list_members(session, "6490")
+        managers = await queue_service.list_managers(session, "6490")
+    assert (queue.name, queue.ring_strategy, queue.weight, queue.priority_enabled) == ("Billing", "linear", 5, True)
+    assert [(m.extension, m.kind, m.skill_level) for m in members] == [
+        ("1001", "static", 1), ("1002", "static", 2), ("1003", "dynamic", 1)]
+    assert [m.extension for m in managers] == ["1003"]
+    page = await (await admin.client.get("/queues/6490/edit")).text()
+    assert 'value="1001, 1002:2"' in page and "(fixed)" in page
+
+
+QUEUE_ERRORS: list[tuple[dict[str, Any], str, str]] = [
+    ({"number": "6500"}, "number", "within 6400-6499"),
+    ({"name": ""}, "name", "must not be empty"),
+    ({"max_wait_seconds": "abc"}, "max_wait_seconds", "Not a valid integer"),
+    ({"max_wait_seconds": 0}, "max_wait_seconds", "between 1 and 86400"),
+    ({"ring_strategy": "loudest"}, "ring_strategy", "Not a valid choice"),
+    ({"failover_type": "extension", "failover_target": ""}, "failover_target", "an extension number"),
+    ({"failover_type": "ivr"}, "failover_type", "not available yet"),
+    ({"agent_timeout_seconds": 0}, "agent_timeout_seconds", "between 1 and 3600"),
+    ({"retry_interval_seconds": -1}, "retry_interval_seconds", "between 0 and 3600"),
+    ({"wrapup_seconds": 3601}, "wrapup_seconds", "between 0 and 3600"),
+    ({"auto_pause_threshold": 0}, "auto_pause_threshold", "between 1 and 99"),
+    ({"alert_info": "\u00e9t\u00e9"}, "alert_info", "printable text"),
+    ({"max_callers": -1}, "max_callers", "between 0 and 10000"),
+    ({"weight": 1000}, "weight", "between 1 and 999"),
+    ({"acceleration_seconds": 5}, "acceleration_seconds", "between 10 and 1800"),
+    ({"sla_seconds": 0}, "sla_seconds", "between 1 and 86400"),
+    ({"sla_alarm_threshold_percent": 101}, "sla_alarm_threshold_percent", "between 1 and 100"),
+    ({"callback_enabled": True, "callback_digit": "5", "key_press_key": "5"}, "callback_digit",
+     "already the key press event key"),
+    ({"key_press_key": "55"}, "key_press_key", "one of 0-9"),
+    ({"static_agents": "1001:abc"}, "static_agents", "write extensions as 1001"),
+    ({"static_agents": "1009"}, "static_agents", "extension 1009 does not exist"),
+    ({"dynamic_agents": "1001:100"}, "dynamic_agents", "between 1 and 99"),
+    ({"managers": "1999"}, "managers", "extension 1999 does not exist"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), QUEUE_ERRORS)
+async def test_a_wrong_queue_shows_the_fields_error_and_saves_nothing(
+    admin: Portal, changes: dict[str, Any], field: str, message: str,
+) -> None:
+    await admin.setup_queues()
+    response = await admin.post_form("/queues/new", queue_form(**{"number": "6490", "name": "Billing", **changes}))
+    page = await response.text()
+    assert response.status == 400
+    assert error_next_to(page, field, message), page
+    assert 'value="Billing"' in page or changes.get("name") == ""
+    assert await queue_numbers(admin) == ["6400", "6401"]
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [c for c in QUEUE_ERRORS if "number" not in c[0]])
+async def test_a_wrong_queue_edit_shows_the_fields_error_and_changes_nothing(
+    admin: Portal, changes: dict[str, Any], field: str, message: str,
+) -> None:
+    await admin.setup_queues()
+    async with admin.sessions() as session:
+        before = (await queue_service.get_queue(session, "6400")).settings
+    response = await admin.post_form("/queues/6400/edit", queue_form(**{"name": "Sales", **changes}))
+    assert response.status == 400
+    assert error_next_to(await response.text(), field, message)
+    async with admin.sessions() as session:
+        assert (await queue_service.get_queue(session, "6400")).settings == before
+        assert await queue_service.list_members(session, "6400") == []
+
+
+async def test_editing_a_queue_keeps_its_number_and_deleting_removes_it(admin: Portal) -> None:
+    await admin.setup_queues()
+    response = await admin.post_form("/queues/6400/edit", queue_form(name="Pre-Sales", number="6499", wrapup_seconds=20))
+    assert response.status == 302
+    async with admin.sessions() as session:
+        queue = await queue_service.get_queue(session, "6400")
+        assert (queue.name, queue.wrapup_seconds) == ("Pre-Sales", 20)
+    assert "6499" not in await queue_numbers(admin)
+    response = await admin.post_form("/queues/6400/delete", {}, from_page="/queues")
+    assert response.status == 302
+    assert await queue_numbers(admin) == ["6401"]
+
+
+async def test_a_queue_others_route_to_is_not_deleted_and_the_list_says_why(admin: Portal) -> None:
+    await admin.setup_queues()
+    await admin.post_form("/queues/6401/edit", queue_form(name="Support", failover_type="queue", failover_target="6400"))
+    response = await admin.post_form("/queues/6400/delete", {}, from_page="/queues")
+    assert response.status == 302
+    page = await (await admin.client.get("/queues")).text()
+    assert "Delete queue 6400: refused" in page
+    assert await queue_numbers(admin) == ["6400", "6401"]

@@ -1,0 +1,110 @@
+"""The Reports page (table, CSV, queue scope per role) and the Apply button."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest import Portal
+
+from yeastar_ctl.db.enums import CallStatus
+from yeastar_ctl.services import call_events
+
+DAY = "start=2026-03-01&end=2026-03-01"
+
+
+async def abandoned_call(portal: Portal, call_id: str, queue: str) -> None:
+    joined = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    async with portal.sessions.begin() as session:
+        await call_events.record_call_joined(session, call_id=call_id, queue_number=queue,
+                                             caller_number="5550100", joined_at=joined)
+        await call_events.record_call_ended(session, call_id, ended_at=joined + timedelta(seconds=12),
+                                            status=CallStatus.ABANDONED, reason="caller hung up")
+
+
+@pytest.fixture
+async def calls(portal: Portal) -> Portal:
+    await portal.setup_queues()
+    await abandoned_call(portal, "A1", "6400")
+    await abandoned_call(portal, "A2", "6401")
+    return portal
+
+
+async def test_an_administrator_sees_every_queue_and_downloads_the_csv(calls: Portal) -> None:
+    await calls.user("admin", "administrator")
+    await calls.login("admin")
+    page = await (await calls.client.get(f"/reports?type=queue-performance&{DAY}&by=day")).text()
+    assert "6400-Sales" in page and "6401-Support" in page
+    assert f"/reports/csv?type=queue-performance&amp;{DAY.replace('&', '&amp;')}" in page
+    response = await calls.client.get(f"/reports/csv?type=queue-calls&{DAY}")
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in response.headers["Content-Disposition"]
+    lines = (await response.text()).split("\r\n")
+    assert len([line for line in lines if "5550100" in line]) == 2
+
+
+async def test_a_manager_sees_only_the_queues_they_manage(calls: Portal) -> None:
+    await calls.user("manager", "queue_manager", "1003")
+    await calls.login("manager")
+    page = await (await calls.client.get(f"/reports?type=queue-performance&{DAY}")).text()
+    assert "6401-Support" in page and "6400-Sales" not in page
+    assert '<option value="6400"' not in page
+    csv = await (await calls.client.get(f"/reports/csv?type=queue-calls&{DAY}")).text()
+    assert "Sales" not in csv and "Support" in csv
+    # A queue they do not manage is not a choice, in the page or the download.
+    response = await calls.client.get(f"/reports?type=queue-performance&{DAY}&queues=6400")
+    assert response.status == 400 and "6400-Sales" not in await response.text()
+    assert (await calls.client.get(f"/reports/csv?type=queue-calls&{DAY}&queues=6400")).status == 400
+
+
+async def test_a_manager_of_no_queue_sees_no_report(calls: Portal) -> None:
+    await calls.user("lonely", "queue_manager", "1001")
+    await calls.login("lonely")
+    response = await calls.client.get(f"/reports?type=queue-performance&{DAY}")
+    assert response.status == 400
+    assert "you manage no queue" in await response.text()
+    assert (await calls.client.get(f"/reports/csv?type=queue-calls&{DAY}")).status == 400
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("type=queue-performance&start=yesterday&end=2026-03-01", "Not a valid date"),
+    ("type=queue-performance&start=2026-03-02&end=2026-03-01", "must be after the start"),
+    ("type=nonsense&" + DAY, "Not a valid choice"),
+    ("type=satisfaction-survey&" + DAY, "for one queue"),
+])
+async def test_wrong_report_filters_show_their_error(calls: Portal, query: str, message: str) -> None:
+    await calls.user("admin", "administrator")
+    await calls.login("admin")
+    response = await calls.client.get(f"/reports?{query}")
+    assert response.status == 400
+    assert message in await response.text()
+
+
+async def test_apply_writes_the_config_and_says_asterisk_is_not_reachable(calls: Portal) -> None:
+    await calls.user("admin", "administrator")
+    await calls.login("admin")
+    response = await calls.post_form("/apply", {})
+    page = await response.text()
+    assert response.status == 200
+    assert "extensions.conf" in page and "pjsip.conf" in page
+    assert "no AMI connection" in page
+    assert (calls.config_dir / "pjsip.conf").exists()
+    page = await (await calls.post_form("/apply", {})).text()
+    assert "Changed: <strong>nothing</strong>" in page
+
+
+async def test_apply_reports_an_unwritable_directory_instead_of_failing(calls: Portal) -> None:
+    calls.config_dir.parent.mkdir(parents=True, exist_ok=True)
+    calls.config_dir.write_text("a file where the directory should be")
+    await calls.user("admin", "administrator")
+    await calls.login("admin")
+    page = await (await calls.post_form("/apply", {})).text()
+    assert "cannot write the Asterisk config" in page
+
+
+async def test_apply_needs_the_csrf_token(calls: Portal) -> None:
+    await calls.user("admin", "administrator")
+    await calls.login("admin")
+    assert (await calls.client.post("/apply", data={})).status == 403
+    assert not (calls.config_dir / "pjsip.conf").exists()

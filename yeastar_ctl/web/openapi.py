@@ -1,0 +1,118 @@
+"""The OpenAPI 3 document of the JSON API, built from ``api.API_ROUTES`` and the settings."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Final
+
+from aiohttp import web
+
+from yeastar_ctl.db.enums import Presence
+from yeastar_ctl.db.queue_settings import QueueSettings
+from yeastar_ctl.web.api import API_ROUTES, ApiRoute
+from yeastar_ctl.web.queue_fields import FIELDS_BY_NAME
+
+OPENAPI_PATH: Final = "/api/v1/openapi.json"
+_REF = "#/components/schemas/"
+
+
+def _setting_schema(field: dataclasses.Field[Any]) -> dict[str, Any]:
+    default = QueueSettings().__getattribute__(field.name)
+    spec = FIELDS_BY_NAME.get(field.name)
+    schema: dict[str, Any]
+    if isinstance(default, bool):
+        schema = {"type": "boolean"}
+    elif isinstance(default, int):
+        schema = {"type": "integer"}
+    elif isinstance(default, tuple):
+        schema = {"type": "array"}
+    else:
+        schema = {"type": "string", "nullable": default is None or "None" in str(field.type)}
+    if spec is not None:
+        schema["title"] = spec.label
+        if spec.choices is not None:
+            schema["enum"] = [m.value for m in spec.choices]
+    if not isinstance(default, tuple):
+        schema["default"] = default
+    return schema
+
+
+def _schemas() -> dict[str, Any]:
+    settings = {f.name: _setting_schema(f) for f in dataclasses.fields(QueueSettings)}
+    pairs = {"type": "array", "items": {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
+             "description": "[extension, skill level 1-99] pairs"}
+    queue_props = {"number": {"type": "string"}, "name": {"type": "string"}, "static": pairs, "dynamic": pairs,
+                   "managers": {"type": "array", "items": {"type": "string"}}, **settings}
+    extension_props = {
+        "number": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string", "nullable": True},
+        "sip_secret": {"type": "string"}, "presence": {"type": "string", "enum": [p.value for p in Presence]},
+    }
+    text_list = {"type": "array", "items": {"type": "string"}}
+    return {
+        "Error": {"type": "object", "required": ["error"], "properties": {
+            "error": {"type": "string"}, "field": {"type": "string", "nullable": True}}},
+        "Extension": {"type": "object", "properties": extension_props},
+        "ExtensionInput": {"type": "object", "properties": extension_props, "additionalProperties": False},
+        "Queue": {"type": "object", "properties": queue_props},
+        "QueueInput": {"type": "object", "properties": queue_props, "additionalProperties": False},
+        "ApplyResult": {"type": "object", "properties": {
+            "changed": text_list, "reloaded": text_list, "output": text_list,
+            "error": {"type": "string", "nullable": True}}},
+    }
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": _REF + "Error"}}}}
+
+
+def _operation(route: ApiRoute) -> dict[str, Any]:
+    doc = (route.handler.__doc__ or route.handler.__name__).strip()
+    ok: dict[str, Any] = {"description": "OK" if route.status != 204 else "Done"}
+    if route.response_schema:
+        schema: dict[str, Any] = {"$ref": _REF + route.response_schema}
+        if route.list_response:
+            schema = {"type": "array", "items": schema}
+        ok["content"] = {"application/json": {"schema": schema}}
+    elif route.status != 204:
+        ok["content"] = {"application/json": {"schema": {"type": "object"}}}
+    operation: dict[str, Any] = {
+        "operationId": route.handler.__name__, "summary": doc.splitlines()[0],
+        "description": f"Roles: {', '.join(route.roles)}.",
+        "responses": {str(route.status): ok, "401": _error("No or an invalid token"),
+                      "403": _error("The token's role may not do this")},
+    }
+    params = re.findall(r"{(\w+)}", route.path)
+    if params:
+        operation["parameters"] = [
+            {"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params]
+        operation["responses"]["404"] = _error("No such object")
+    if route.request_schema:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": {"$ref": _REF + route.request_schema}}}}
+        operation["responses"]["400"] = _error("Refused input; field names the first wrong field")
+    return operation
+
+
+def openapi_document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for route in API_ROUTES:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "yeastar_ctl API", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+    }
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_document())
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get(OPENAPI_PATH, openapi)

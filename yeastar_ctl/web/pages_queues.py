@@ -1,0 +1,139 @@
+"""Queues: list, add (the number is fixed once created), edit by tab, delete (administrators)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+from wtforms import BooleanField, Field, IntegerField, SelectField, StringField
+
+from yeastar_ctl.db.account_models import Role
+from yeastar_ctl.db.enums import MemberKind
+from yeastar_ctl.db.queue_settings import DEFAULT_QUEUE_SETTINGS, QueueSettings
+from yeastar_ctl.services import queues as queue_service
+from yeastar_ctl.services.errors import NotFoundError
+from yeastar_ctl.web import queue_edits
+from yeastar_ctl.web.auth import page
+from yeastar_ctl.web.context import context_of
+from yeastar_ctl.web.forms import (
+    PortalForm,
+    bind,
+    choices,
+    optional,
+)
+from yeastar_ctl.web.queue_fields import (
+    QUEUE_SETTING_FIELDS,
+    TABS,
+    SettingField,
+    fields_of,
+)
+from yeastar_ctl.web.render import add_admin_crud_routes, form_page, render
+
+# Service problems about members name the list ("static[1]") or the lookup ("members").
+MEMBER_ALIASES = {"static": "static_agents", "dynamic": "dynamic_agents", "members": "static_agents"}
+
+
+def _wtf_field(spec: SettingField) -> Field:
+    if spec.kind == "flag":
+        return BooleanField(spec.label)
+    if spec.kind == "int":
+        return IntegerField(spec.label)
+    if spec.kind == "choice":
+        assert spec.choices is not None
+        return SelectField(spec.label, choices=choices((m.value, m.value.replace("_", " ")) for m in spec.choices))
+    return StringField(spec.label)
+
+
+class QueueForm(PortalForm):
+    name = StringField("Name")
+    static_agents = StringField("Static agents (e.g. 1001, 1002:2 for skill level 2)")
+    dynamic_agents = StringField("Dynamic agents")
+    managers = StringField("Managers (extensions)")
+
+
+for _spec in QUEUE_SETTING_FIELDS:
+    setattr(QueueForm, _spec.name, _wtf_field(_spec))
+
+
+class NewQueueForm(QueueForm):
+    number = StringField("Number")
+
+
+def _settings_of(form: QueueForm, base: QueueSettings) -> QueueSettings:
+    values: dict[str, Any] = {}
+    for spec in QUEUE_SETTING_FIELDS:
+        data = form[spec.name].data
+        values[spec.name] = optional(data) if spec.kind == "text" else data
+    return replace(base, **values)
+
+
+def _edit_of(form: QueueForm, base: QueueSettings) -> queue_edits.QueueEdit:
+    return queue_edits.QueueEdit(
+        name=form.name.data or "", settings=_settings_of(form, base),
+        static=queue_edits.parse_members("static", form.static_agents.data or ""),
+        dynamic=queue_edits.parse_members("dynamic", form.dynamic_agents.data or ""),
+        managers=tuple(ext for ext, _ in queue_edits.parse_members("managers", form.managers.data or "")),
+    )
+
+
+def _form_data(settings: QueueSettings) -> dict[str, Any]:
+    return {spec.name: getattr(settings, spec.name) for spec in QUEUE_SETTING_FIELDS}
+
+
+@page(Role.ADMINISTRATOR)
+async def queue_list(request: web.Request) -> web.StreamResponse:
+    async with context_of(request).sessions() as session:
+        rows = await queue_service.list_queues(session)
+    return await render("queues.html", request, {"queues": rows})
+
+
+@page(Role.ADMINISTRATOR)
+async def queue_add(request: web.Request) -> web.StreamResponse:
+    form = await bind(request, NewQueueForm, **_form_data(DEFAULT_QUEUE_SETTINGS))
+
+    async def create(session: AsyncSession) -> None:
+        await queue_edits.create_queue(session, form.number.data or "", _edit_of(form, DEFAULT_QUEUE_SETTINGS))
+
+    return await _form_page(request, form, create, f"Queue {form.number.data} added.", None)
+
+
+@page(Role.ADMINISTRATOR)
+async def queue_edit(request: web.Request) -> web.StreamResponse:
+    number = request.match_info["number"]
+    async with context_of(request).sessions() as session:
+        try:
+            queue = await queue_service.get_queue(session, number)
+            members = await queue_service.list_members(session, number)
+            managers = await queue_service.list_managers(session, number)
+        except NotFoundError as exc:
+            raise web.HTTPNotFound(text=str(exc)) from None
+    current = queue.settings
+
+    def of_kind(kind: MemberKind) -> str:
+        return queue_edits.members_text([(m.extension, m.skill_level) for m in members if m.kind == kind])
+
+    form = await bind(
+        request, QueueForm, name=queue.name, **_form_data(current),
+        static_agents=of_kind(MemberKind.STATIC), dynamic_agents=of_kind(MemberKind.DYNAMIC),
+        managers=", ".join(m.extension for m in managers),
+    )
+
+    async def update(session: AsyncSession) -> None:
+        await queue_edits.update_queue(session, number, _edit_of(form, current))
+
+    return await _form_page(request, form, update, f"Queue {number} saved.", number)
+
+
+async def _form_page(request: web.Request, form: QueueForm, change: Callable[[AsyncSession], Awaitable[None]],
+                     done: str, number: str | None) -> web.Response:
+    tabs = [(tab, fields_of(tab)) for tab in TABS]
+    return await form_page(request, form, change, done=done, back_to="/queues", template="queue_form.html",
+                           context={"number": number, "tabs": tabs}, aliases=MEMBER_ALIASES)
+
+
+def add_routes(app: web.Application) -> None:
+    add_admin_crud_routes(app, "/queues", "queue", listing=queue_list, add=queue_add, edit=queue_edit,
+                          delete=queue_service.delete_queue)

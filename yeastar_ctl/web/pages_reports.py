@@ -1,0 +1,156 @@
+"""Reports: pick a type, a period and queues; see the table or download it as CSV.
+
+Administrators see every queue; a queue manager only the queues they manage (their choice is
+narrowed to those, and "all" means all of theirs); agents have no reports page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from aiohttp import web
+from wtforms import DateField, Form, SelectField, SelectMultipleField
+
+from yeastar_ctl.db.account_models import Role
+from yeastar_ctl.reports.catalog import ReportKind, build_report
+from yeastar_ctl.reports.csv_export import csv_chunks
+from yeastar_ctl.reports.filters import Granularity, ReportFilter, parse_local
+from yeastar_ctl.reports.table import Row
+from yeastar_ctl.services import users
+from yeastar_ctl.services.errors import ServiceError, ValidationError
+from yeastar_ctl.web.auth import Account, current_account, page
+from yeastar_ctl.web.context import context_of
+from yeastar_ctl.web.forms import choices
+from yeastar_ctl.web.render import render
+
+ROWS_SHOWN: Final = 500  # the page shows the first rows; the CSV has them all
+REPORT_CHOICES: Final = choices((k.value, k.value.replace("-", " ").capitalize()) for k in ReportKind)
+
+
+class ReportForm(Form):
+    # A GET form that changes nothing, so it carries no CSRF token (and its URL can be shared).
+    type = SelectField("Report", choices=REPORT_CHOICES, default=ReportKind.QUEUE_PERFORMANCE.value)
+    start = DateField("From")
+    end = DateField("To (whole day)")
+    queues = SelectMultipleField("Queues (none selected: all you may see)", choices=[])
+    by = SelectField("By", choices=choices((g.value, g.value.capitalize()) for g in Granularity),
+                     default=Granularity.DAY.value)
+
+
+@dataclass(frozen=True)
+class Shown:
+    title: str
+    columns: tuple[str, ...]
+    rows: list[Row]
+    truncated: bool
+
+
+class NoQueues(ServiceError):
+    """A queue manager who manages no queue has no report to see."""
+
+
+async def _allowed_queues(request: web.Request, account: Account) -> tuple[str, ...]:
+    async with context_of(request).sessions() as session:
+        user = await users.get_user(session, account.id)
+        return await users.managed_queue_numbers(session, user)
+
+
+def _bind(request: web.Request, allowed: tuple[str, ...]) -> ReportForm:
+    today = context_of(request).clock().astimezone(context_of(request).zone).date()
+    form = ReportForm(request.query, start=today, end=today)
+    form.queues.choices = choices((q, q) for q in allowed)
+    return form
+
+
+def report_filter(form: ReportForm, account: Account, allowed: tuple[str, ...], request: web.Request) -> ReportFilter:
+    zone = context_of(request).zone
+    start: date | None = form.start.data
+    end: date | None = form.end.data
+    if start is None or end is None:
+        raise ValidationError("start" if start is None else "end", "must be a date")
+    chosen = tuple(form.queues.data or ())
+    if account.is_admin:
+        queues = chosen
+    else:
+        # "All" must not widen to every queue for a manager: an empty tuple means all in a filter.
+        queues = tuple(q for q in chosen if q in allowed) or allowed
+        if not queues:
+            raise NoQueues("you manage no queue, so there is no report to show")
+    return ReportFilter(start=parse_local("start", start.isoformat(), zone),
+                        end=parse_local("end", end.isoformat(), zone, end=True),
+                        queues=queues, granularity=Granularity(form.by.data))
+
+
+async def _show(request: web.Request, form: ReportForm, filter_: ReportFilter) -> Shown:
+    ctx = context_of(request)
+    async with ctx.sessions() as session:
+        table = await build_report(session, form.type.data or "", filter_, ctx.zone, ctx.clock())
+        rows: list[Row] = []
+        async for row in table.rows:
+            if len(rows) == ROWS_SHOWN:
+                return Shown(table.title, table.columns, rows, truncated=True)
+            rows.append(row)
+    return Shown(table.title, table.columns, rows, truncated=False)
+
+
+def _problem(form: ReportForm, error: ServiceError) -> str:
+    if isinstance(error, ValidationError):
+        field = getattr(form, error.field, None)
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+            return ""
+        return f"{error.field}: {error.message}"
+    return str(error)
+
+
+@page(Role.ADMINISTRATOR, Role.QUEUE_MANAGER)
+async def reports_page(request: web.Request) -> web.StreamResponse:
+    account = current_account(request)
+    allowed = await _allowed_queues(request, account)
+    form = _bind(request, allowed)
+    shown, message = None, ""
+    if "type" in request.query and form.validate():
+        try:
+            shown = await _show(request, form, report_filter(form, account, allowed, request))
+        except ServiceError as exc:
+            message = _problem(form, exc)
+    response = await render(
+        "reports.html", request, {"form": form, "shown": shown, "message": message,
+                                  "csv_query": request.query_string})
+    if form.errors or message:
+        response.set_status(400)
+    return response
+
+
+@page(Role.ADMINISTRATOR, Role.QUEUE_MANAGER)
+async def report_csv(request: web.Request) -> web.StreamResponse:
+    account = current_account(request)
+    allowed = await _allowed_queues(request, account)
+    form = _bind(request, allowed)
+    if not form.validate():
+        raise web.HTTPBadRequest(text="; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()))
+    ctx = context_of(request)
+    try:
+        filter_ = report_filter(form, account, allowed, request)
+    except ServiceError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from None
+    async with ctx.sessions() as session:
+        try:
+            table = await build_report(session, form.type.data or "", filter_, ctx.zone, ctx.clock())
+        except ServiceError as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        name = f"{form.type.data}-{form.start.data}-{form.end.data}.csv"
+        response = web.StreamResponse(headers={
+            "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"'})
+        await response.prepare(request)
+        async for chunk in csv_chunks(table):
+            await response.write(chunk)
+        await response.write_eof()
+    return response
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/reports", reports_page)
+    app.router.add_get("/reports/csv", report_csv)
