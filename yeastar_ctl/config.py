@@ -62,6 +62,22 @@ class WebSettings:
 
 
 @dataclass
+class SmtpSettings:
+    """Where notification and scheduled-report emails go. An empty host turns email off."""
+
+    host: str = "127.0.0.1"
+    port: int = 25
+    username: str = ""  # empty: no login
+    password: str = ""
+    from_address: str = "yeastar-ctl@localhost"
+    starttls: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass
 class Settings:
     var_dir: str = "var"
     database_url: str = ""
@@ -69,6 +85,7 @@ class Settings:
     asterisk: AsteriskSettings = field(default_factory=AsteriskSettings)
     lab: LabSettings = field(default_factory=LabSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @property
     def var_path(self) -> Path:
@@ -81,7 +98,10 @@ class Settings:
         return f"sqlite+aiosqlite:///{self.var_path / 'yeastar_ctl.db'}"
 
 
-_SECTIONS = {"asterisk": AsteriskSettings, "lab": LabSettings, "web": WebSettings}
+_SECTIONS = {"asterisk": AsteriskSettings, "lab": LabSettings, "web": WebSettings, "smtp": SmtpSettings}
+# Environment values are text; these spellings are what people write for a switch.
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
 _SECRET_FIELDS = (("asterisk", "ari_password"), ("asterisk", "ami_secret"), ("web", "session_key"))
 
 
@@ -90,6 +110,13 @@ class ConfigError(ValueError):
 
 
 def _coerce(kind: type, raw: Any, where: str) -> Any:
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise ConfigError(f"{where}: expected true or false, got {raw!r}")
     if kind is int:
         try:
             return int(raw)
@@ -103,7 +130,9 @@ def _apply_values(target: Any, values: Mapping[str, Any], where: str) -> None:
     for key, raw in values.items():
         if key not in types:
             raise ConfigError(f"{where}: unknown setting {key!r}")
-        kind = int if types[key] in (int, "int") else str
+        declared = types[key]
+        name = declared if isinstance(declared, str) else getattr(declared, "__name__", "str")
+        kind = {"int": int, "bool": bool}.get(name, str)
         setattr(target, key, _coerce(kind, raw, f"{where}.{key}"))
 
 

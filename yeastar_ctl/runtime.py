@@ -13,6 +13,7 @@ from yeastar_ctl.ami.client import AmiClient, AmiError
 from yeastar_ctl.ari import AriClient, EventStream
 from yeastar_ctl.config import Settings
 from yeastar_ctl.db.engine import make_engine, session_factory
+from yeastar_ctl.notify.wiring import Notifications
 from yeastar_ctl.services.call_ids import make_call_id
 from yeastar_ctl.db.enums import AgentEventKind
 from yeastar_ctl.services.agent_commands import StateChange
@@ -43,10 +44,11 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     ari = AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name)
     events = EventStream(a.ari_url, a.ari_user, a.ari_password, a.app_name)
     rng = random.SystemRandom()
+    notifications = Notifications(sessions, settings)
     devices = DeviceWatcher(ari, a.app_name, on_change=lambda: distributor.device_changed())
     distributor = Distributor(
         load_config=lambda: load_routing_config(sessions), devices=devices, clock=utc_now,
-        random_seed=lambda: rng.getrandbits(32), auto_pause=DbAutoPause(sessions),
+        random_seed=lambda: rng.getrandbits(32), auto_pause=notifications.auto_pause(DbAutoPause(sessions)),
     )
     lamps = BlfLamps(ari)
     distributor.on_config(lamps.show)
@@ -60,7 +62,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     features = FeatureCodes(ari, sessions, prompts, clock=utc_now, on_changed=agents_changed)
     stasis = StasisApp(
         ari, events, app_name=a.app_name, directory=DbQueueDirectory(sessions),
-        recorder=DbCallRecorder(sessions), distributor=distributor, devices=devices,
+        recorder=notifications.recorder(DbCallRecorder(sessions)), distributor=distributor, devices=devices,
         features=features, lamps=lamps, prompts=prompts, online=online, new_call_id=lambda at: make_call_id(at, rng),
         time_zone=settings.timezone,
     )
@@ -93,6 +95,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     finally:
         log.info("control plane stopping")
         await stasis.close()
+        await notifications.close()
         await events.close()
         events_task.cancel()
         await asyncio.gather(events_task, return_exceptions=True)

@@ -54,6 +54,7 @@ def test_config_file_named_by_the_environment(tmp_path: Path) -> None:
         ("", {"YEASTAR_CTL_WEB_PORT": "eighty"}, "expected an integer"),
         ("[asterisk\n", {}, "cannot read"),
         ("asterisk = 3\n", {}, "must be a table"),
+        ("", {"YEASTAR_CTL_SMTP_STARTTLS": "maybe"}, "expected true or false"),
     ],
 )
 def test_bad_settings_get_a_clear_error(tmp_path: Path, toml: str, env: dict[str, str], message: str) -> None:
@@ -61,3 +62,17 @@ def test_bad_settings_get_a_clear_error(tmp_path: Path, toml: str, env: dict[str
     file.write_text(f'var_dir = "{tmp_path}"\n' + toml)
     with pytest.raises(ConfigError, match=message):
         load_settings(file, env=env)
+
+
+def test_smtp_defaults_to_the_local_relay_and_an_empty_host_turns_email_off(tmp_path: Path) -> None:
+    settings = load_settings(env={"YEASTAR_CTL_VAR_DIR": str(tmp_path)})
+    assert (settings.smtp.host, settings.smtp.port, settings.smtp.starttls) == ("127.0.0.1", 25, False)
+    assert settings.smtp.enabled
+    file = tmp_path / "yc.toml"
+    file.write_text(f'var_dir = "{tmp_path}"\n[smtp]\nhost = ""\nstarttls = true\n')
+    settings = load_settings(file, env={"YEASTAR_CTL_SMTP_PORT": "587"})
+    assert not settings.smtp.enabled
+    assert settings.smtp.starttls is True
+    assert settings.smtp.port == 587
+    on = load_settings(file, env={"YEASTAR_CTL_SMTP_HOST": "mail", "YEASTAR_CTL_SMTP_STARTTLS": "no"})
+    assert on.smtp.enabled and on.smtp.starttls is False
