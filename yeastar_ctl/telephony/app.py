@@ -51,6 +51,7 @@ class StasisApp:
         time_zone: str = "UTC",
     ) -> None:
         self._time_zone = time_zone
+        self._started = False
         self.ari = ari
         self.app_name = app_name
         self.distributor = distributor
@@ -76,6 +77,9 @@ class StasisApp:
         events.on_connect = self._on_connect
 
     async def _on_connect(self) -> None:
+        if not self._started:
+            self._started = True
+            await self._close_interrupted_calls()
         # Subscriptions die with the WebSocket (and lamps with an Asterisk restart): watch the
         # agents' phones again, set every BLF lamp, then re-decide.
         self._lamps.forget()
@@ -85,6 +89,19 @@ class StasisApp:
             await self.distributor.refresh_config()
         except Exception:
             log.exception("cannot load the routing configuration")
+
+    async def _close_interrupted_calls(self) -> None:
+        """A previous process stopped mid-call: its calls cannot be resumed (their flows are gone),
+        so their rows are closed and their channels hung up rather than left waiting forever."""
+        try:
+            channels = await self._recorder.close_interrupted(self._clock())
+        except Exception:
+            log.exception("cannot close the calls a previous run left open")
+            return
+        for channel_id in channels:
+            await self._hangup(channel_id)
+        if channels:
+            log.warning("closed %d queue call(s) left open by a previous run", len(channels))
 
     # -- CallTracker ---------------------------------------------------------------------------
 

@@ -48,6 +48,10 @@ class CallRecorder(Protocol):
 
     async def recording(self, call_id: str, name: str) -> None: ...
 
+    async def close_interrupted(self, at: datetime) -> list[str]:
+        """End calls an earlier process left open; returns their channels."""
+        ...
+
     async def held(self, call_id: str, seconds: int) -> None: ...
 
     async def callback_requested(self, call_id: str, queue: str, number: str, at: datetime,

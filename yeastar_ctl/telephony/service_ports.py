@@ -111,6 +111,10 @@ class DbCallRecorder:
         async with self._sessions.begin() as session:
             await call_events.add_hold_seconds(session, call_id, seconds)
 
+    async def close_interrupted(self, at: datetime) -> list[str]:
+        async with self._sessions.begin() as session:
+            return await call_events.close_interrupted_calls(session, at=at)
+
     async def recording(self, call_id: str, name: str) -> None:
         async with self._sessions.begin() as session:
             await call_events.record_recording(session, call_id, name)
