@@ -78,8 +78,8 @@ async def create_user(
     if checked_role in (Role.QUEUE_MANAGER, Role.AGENT) and not extension_number:
         problems.add("extension_number", "a queue manager or agent must be an extension")
     problems.raise_if_any()
-    if extension_number is not None:
-        await extension_service.get_extension(session, extension_number)
+    if extension_number is not None and await extension_service.get_by_number(session, extension_number) is None:
+        raise ValidationError("extension_number", f"extension {extension_number} does not exist")
     taken = await session.scalar(select(func.count()).select_from(User).where(
         func.lower(User.username) == username.lower()))
     if taken:

@@ -16,8 +16,10 @@ from yeastar_ctl.web import (
     pages_apply,
     pages_auth,
     pages_extensions,
+    pages_queue_options,
     pages_queues,
     pages_reports,
+    pages_users,
 )
 from yeastar_ctl.web.auth import session_storage
 from yeastar_ctl.web.context import CONTEXT_KEY, Health, WebContext
@@ -53,6 +55,7 @@ def build_web_app(context: WebContext) -> web.Application:
     )
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static", WEBUI_DIR / "static")
-    for module in (pages_auth, pages_extensions, pages_queues, pages_apply, pages_reports, api, openapi):
+    for module in (pages_auth, pages_extensions, pages_queues, pages_queue_options, pages_users, pages_apply,
+                   pages_reports, api, openapi):
         module.add_routes(app)
     return app

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yeastar_ctl.cli import main as cli_main
 from yeastar_ctl.db.account_models import Role
 from yeastar_ctl.services import api_tokens, users
-from yeastar_ctl.services.errors import NotFoundError, ValidationError
+from yeastar_ctl.services.errors import ValidationError
 from yeastar_ctl.services.extensions import create_extension
 from yeastar_ctl.services.queues import ManagerSpec, create_queue, set_managers
 
@@ -47,7 +47,7 @@ async def test_usernames_are_unique_and_extensions_must_exist(session: AsyncSess
     await users.create_user(session, "alice", "administrator")
     with pytest.raises(ValidationError, match="taken"):
         await users.create_user(session, "Alice", "administrator")
-    with pytest.raises(NotFoundError):
+    with pytest.raises(ValidationError, match="extension 1999 does not exist"):
         await users.create_user(session, "agent", "agent", extension_number="1999")
 
 
