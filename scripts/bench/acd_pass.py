@@ -6,13 +6,9 @@ weights and acceleration; agents in 5 queues each, most of them busy on calls, s
 logged out, in wrap-up, offline, ringing; callers waiting, some ringing, some in their retry
 interval, some callbacks) and times `decide` with time.perf_counter.
 
-    .venv/bin/python scripts/bench/acd_pass.py            # the full sweep (a few minutes)
+    .venv/bin/python scripts/bench/acd_pass.py            # the full sweep
     .venv/bin/python scripts/bench/acd_pass.py --quick    # fewer repetitions
     .venv/bin/python scripts/bench/acd_pass.py --profile 1000x500   # cProfile one size
-    .venv/bin/python scripts/bench/acd_pass.py --check    # the prototype decides exactly like decide
-
-Next to the engine it times `indexed_pass.decide_indexed`, a prototype of the proposal in
-docs/performance.md (same decisions, per-pass indexes); `--engine-only` leaves it out.
 
 Target (ACD issue): median pass under 5 ms at 1,000 waiting calls, and growth no worse than
 linear in (waiting calls x agents). Results and analysis: docs/performance.md.
@@ -32,13 +28,12 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from indexed_pass import decide_indexed  # noqa: E402  (scripts/bench is sys.path[0])
 from yeastar_ctl.acd.engine import decide  # noqa: E402
-from yeastar_ctl.acd.model import Agent, Decision, Membership, QueuePolicy, Snapshot, WaitingEntry  # noqa: E402
+from yeastar_ctl.acd.model import Agent, Membership, QueuePolicy, Snapshot, WaitingEntry  # noqa: E402
 from yeastar_ctl.acd.vocabulary import DeviceStatus, EmptyCondition, RingStrategy  # noqa: E402
 
 NOW = datetime(2026, 1, 5, 10, 0, 0, tzinfo=timezone.utc)
@@ -127,13 +122,13 @@ def reps_for(calls: int, agents: int, scale: float) -> int:
     return max(3, round(base * scale))
 
 
-def measure(snapshot: Snapshot, reps: int, fn: Callable[[Snapshot], Decision] = decide) -> list[float]:
-    fn(snapshot)  # warm-up
+def measure(snapshot: Snapshot, reps: int) -> list[float]:
+    decide(snapshot)  # warm-up
     times = []
     for _ in range(reps):
         gc.collect()
         start = time.perf_counter()
-        fn(snapshot)
+        decide(snapshot)
         times.append((time.perf_counter() - start) * 1000)
     return times
 
@@ -169,61 +164,39 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}"
 
 
-def run(scale: float, prototype: bool) -> None:
+def run(scale: float) -> None:
     print(f"machine: {machine()}")
     print(f"target: median < {TARGET_MS} ms at {TARGET_CALLS} calls x 500 agents; growth <= linear in calls x agents")
-    rows: dict[tuple[int, int], tuple[list[float], list[float] | None, str]] = {}
+    rows: dict[tuple[int, int], tuple[list[float], str]] = {}
     sizes = [(c, 500) for c in CALL_SWEEP] + [(1000, a) for a in AGENT_SWEEP if a != 500]
     for calls, agents in sizes:
         print(f"  measuring {calls} calls x {agents} agents ...", file=sys.stderr, flush=True)
         snapshot = build(calls, agents)
-        reps = reps_for(calls, agents, scale)
-        times = measure(snapshot, reps)
-        fast = measure(snapshot, max(reps, 15), decide_indexed) if prototype else None
-        rows[(calls, agents)] = (times, fast, describe(snapshot))
+        rows[(calls, agents)] = (measure(snapshot, reps_for(calls, agents, scale)), describe(snapshot))
 
     base = statistics.median(rows[(1000, 500)][0])
-    head = "| waiting calls | agents | memberships | reps | median ms | p90 ms | vs 1k x 500 | us per call x agent | decision |"
-    rule = "|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-    if prototype:
-        head += " prototype median ms | prototype p90 ms | speed-up |"
-        rule += "---:|---:|---:|"
     print()
-    print(head)
-    print(rule)
-    for (calls, agents), (times, fast, what) in rows.items():
+    print("| waiting calls | agents | memberships | reps | median ms | p90 ms | vs 1k x 500 | us per call x agent | decision |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for (calls, agents), (times, what) in rows.items():
         median = statistics.median(times)
-        line = (
+        print(
             f"| {calls:,} | {agents} | {agents * QUEUES_PER_AGENT:,} | {len(times)} | {median:.1f} | {p90(times):.1f} | "
             f"x{median / base:.2f} | {median * 1000 / (calls * agents):.3f} | {what} |"
         )
-        if fast is not None:
-            line += f" {statistics.median(fast):.1f} | {p90(fast):.1f} | x{median / statistics.median(fast):.0f} |"
-        print(line)
     print()
-    for name, which in [("engine", 0)] + ([("prototype", 1)] if prototype else []):
-        def med(calls: int, agents: int, which: int = which) -> float:
-            times, fast, _ = rows[(calls, agents)]
-            return statistics.median((fast if which else times) or [math.nan])
-        calls_y = [med(c, 500) for c in CALL_SWEEP]
-        agents_y = [med(1000, a) for a in AGENT_SWEEP]
-        at_target = med(TARGET_CALLS, 500)
-        print(f"{name}: growth exponent vs waiting calls (500 agents) {slope(CALL_SWEEP, calls_y):.2f}, "
-              f"vs agents (1,000 calls) {slope(AGENT_SWEEP, agents_y):.2f}; "
-              f"10k/1k calls x{med(10000, 500) / med(1000, 500):.1f} (linear: x10), "
-              f"1000/100 agents x{med(1000, 1000) / med(1000, 100):.1f} (linear: x10); "
-              f"median at 1,000 calls x 500 agents {at_target:.1f} ms: target {'MET' if at_target < TARGET_MS else 'NOT met'}")
 
+    def med(calls: int, agents: int) -> float:
+        return statistics.median(rows[(calls, agents)][0])
 
-def check() -> None:
-    """The prototype must decide exactly like the engine (offers, failovers, traces, wake-up)."""
-    count = 0
-    for seed in range(20):
-        for calls, agents in [(0, 5), (10, 20), (60, 30), (300, 80), (1000, 500)]:
-            snapshot = build(calls, agents, seed=seed)
-            assert decide_indexed(snapshot) == decide(snapshot), (seed, calls, agents)
-            count += 1
-    print(f"identical decisions on {count} snapshots")
+    calls_y = [med(c, 500) for c in CALL_SWEEP]
+    agents_y = [med(1000, a) for a in AGENT_SWEEP]
+    at_target = med(TARGET_CALLS, 500)
+    print(f"growth exponent vs waiting calls (500 agents) {slope(CALL_SWEEP, calls_y):.2f}, "
+          f"vs agents (1,000 calls) {slope(AGENT_SWEEP, agents_y):.2f}; "
+          f"10k/1k calls x{med(10000, 500) / med(1000, 500):.1f} (linear: x10), "
+          f"1000/100 agents x{med(1000, 1000) / med(1000, 100):.1f} (linear: x10); "
+          f"median at 1,000 calls x 500 agents {at_target:.1f} ms: target {'MET' if at_target < TARGET_MS else 'NOT met'}")
 
 
 def profile(size: str, top: int) -> None:
@@ -245,15 +218,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a third of the repetitions")
     parser.add_argument("--profile", metavar="CALLSxAGENTS", help="cProfile three passes of one size instead")
     parser.add_argument("--top", type=int, default=25, help="rows of the profile to print")
-    parser.add_argument("--check", action="store_true", help="check the prototype against the engine")
-    parser.add_argument("--engine-only", action="store_true", help="do not time the prototype")
     args = parser.parse_args()
     if args.profile:
         profile(args.profile, args.top)
-    elif args.check:
-        check()
     else:
-        run(1 / 3 if args.quick else 1.0, prototype=not args.engine_only)
+        run(1 / 3 if args.quick else 1.0)
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ def _login_order(c: Candidate) -> tuple[datetime, int, str]:
 
 def list_order(members: Sequence[Candidate]) -> list[Candidate]:
     """Static agents in the static-agent list order, then dynamic agents in login order."""
-    static = sorted((c for c in members if c[1].static), key=_static_order)
-    dynamic = sorted((c for c in members if not c[1].static), key=_login_order)
+    static = [c for c in members if c[1].static]
+    dynamic = [c for c in members if not c[1].static]
+    static.sort(key=_static_order)
+    dynamic.sort(key=_login_order)
     return static + dynamic
 
 
@@ -83,3 +85,21 @@ def order_candidates(
         rng.shuffle(base)
         return base
     return base  # Ring All: everybody at once, listed in list order
+
+
+# `queue_order` never shuffles; `order_candidates` wants a generator all the same.
+_NO_SHUFFLE = random.Random(0)
+
+
+def queue_order(strategy: RingStrategy, all_members: Sequence[Candidate], *, rr_last: str | None) -> list[Candidate]:
+    """The queue's members who can ever be candidates (static, or dynamic and logged in), in the
+    order `order_candidates` lists them. For any candidates among them and any strategy but
+    Random, `order_candidates(strategy, candidates, all_members=all_members, rr_last=rr_last, ...)`
+    is this list with the others left out: every order sorts by keys that end with the extension
+    (or stably sorts the list order), or filters a rotation of the whole queue, so leaving some
+    members out does not change the order of the rest. A decision pass orders each call's
+    candidates by their place here instead of ordering them afresh."""
+    if strategy == RingStrategy.RANDOM:
+        raise ValueError("Random has no fixed order: each call's candidates are shuffled afresh")
+    in_queue = [c for c in all_members if _in_queue(c)]
+    return order_candidates(strategy, in_queue, all_members=all_members, rr_last=rr_last, rng=_NO_SHUFFLE)

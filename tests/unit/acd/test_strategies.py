@@ -8,10 +8,12 @@ is told the last agent tried, as the distributor feeds it back from the previous
 import random
 
 from builders import agent, at, dynamic, entry, snapshot, static, with_membership
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yeastar_ctl.acd.engine import decide
-from yeastar_ctl.acd.model import Agent, QueuePolicy
-from yeastar_ctl.acd.strategies import list_order, order_candidates
+from yeastar_ctl.acd.model import Agent, Membership, QueuePolicy
+from yeastar_ctl.acd.strategies import Candidate, list_order, order_candidates, queue_order
 from yeastar_ctl.acd.vocabulary import DeviceStatus, RingStrategy
 
 RING_ALL = QueuePolicy("6400", strategy=RingStrategy.RING_ALL)
@@ -238,3 +240,39 @@ def test_list_order_is_the_static_list_then_dynamic_agents_in_login_order() -> N
         ("1001", static("6400", 1)),
     ]
     assert [c[0] for c in list_order(members)] == ["1001", "1002", "1003", "1004"]
+
+
+# -- the queue's order, worked out once per decision pass ---------------------------------------
+
+
+@st.composite
+def queues_with_candidates(draw: st.DrawFn) -> tuple[list[Candidate], list[Candidate], str | None]:
+    """A queue's members (ties in position, login time, last call and call count are common)
+    and some of those in the queue (static, or dynamic and logged in) as the candidates."""
+    members: list[Candidate] = []
+    times = st.sampled_from([None, at(-120), at(-60)])
+    for n in range(draw(st.integers(0, 6))):
+        static_ = draw(st.booleans())
+        members.append((str(1000 + n), Membership(
+            "6400", static=static_, position=draw(st.integers(1, 2)), skill=draw(st.integers(1, 2)),
+            logged_in=static_ or draw(st.booleans()), login_at=draw(times), last_call_ended_at=draw(times),
+            calls_completed=draw(st.integers(0, 2)),
+        )))
+    draw(st.randoms(use_true_random=False)).shuffle(members)
+    in_queue = [c for c in members if c[1].static or c[1].logged_in]
+    candidates = [c for c in in_queue if draw(st.booleans())]
+    rr_last = draw(st.none() | st.sampled_from([c[0] for c in members] + ["9999"]))
+    return members, candidates, rr_last
+
+
+@settings(max_examples=1000)
+@given(queues_with_candidates(), st.sampled_from([s for s in RingStrategy if s != RingStrategy.RANDOM]))
+def test_every_order_but_random_is_the_queues_order_filtered_to_the_candidates(
+    queue: tuple[list[Candidate], list[Candidate], str | None], strategy: RingStrategy,
+) -> None:
+    """What the decision pass relies on to order each call's candidates by one order per queue."""
+    members, candidates, rr_last = queue
+    whole = queue_order(strategy, members, rr_last=rr_last)
+    assert order_candidates(strategy, candidates, all_members=members, rr_last=rr_last, rng=random.Random(0)) == [
+        c for c in whole if c in candidates
+    ]
