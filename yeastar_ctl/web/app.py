@@ -15,6 +15,7 @@ from yeastar_ctl.web import (
     openapi,
     pages_apply,
     pages_auth,
+    pages_codes,
     pages_extensions,
     pages_queue_options,
     pages_queues,
@@ -55,7 +56,7 @@ def build_web_app(context: WebContext) -> web.Application:
     )
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static", WEBUI_DIR / "static")
-    for module in (pages_auth, pages_extensions, pages_queues, pages_queue_options, pages_users, pages_apply,
-                   pages_reports, api, openapi):
+    for module in (pages_auth, pages_extensions, pages_queues, pages_queue_options, pages_codes, pages_users,
+                   pages_apply, pages_reports, api, openapi):
         module.add_routes(app)
     return app

@@ -40,17 +40,24 @@ class PortalForm(Form):
 
     def show_problems(self, error: ServiceError, aliases: dict[str, str] | None = None) -> None:
         """Put each problem of a service error next to the field it names (else at the top)."""
-        if isinstance(error, ValidationError):
-            for problem in error.problems:
-                name = _base_field(problem.field)
-                name = (aliases or {}).get(name, name)
-                field = self._fields.get(name)
-                if field is not None and name != "csrf_token":
-                    field.errors = [*field.errors, problem.message]  # type: ignore[list-item]
-                else:
-                    self.form_errors.append(f"{problem.field}: {problem.message}")
-        else:
+        if not isinstance(error, ValidationError):
             self.form_errors.append(str(error))
+            return
+        for problem in error.problems:
+            field = self._field_for(problem.field, aliases or {})
+            if field is not None:
+                field.errors = [*field.errors, problem.message]
+            else:
+                self.form_errors.append(f"{problem.field}: {problem.message}")
+
+    def _field_for(self, name: str, aliases: dict[str, str]) -> Any:
+        # Service problems name list items and nested values ("static[0].skill_level",
+        # "reasons[3].code"): the item's own field if the form has one, else the list's.
+        base = name.split("[", 1)[0].split(".", 1)[0]
+        for candidate in (aliases.get(name), name.rsplit(".", 1)[-1], aliases.get(base), base):
+            if candidate and candidate != "csrf_token" and candidate in self._fields:
+                return self._fields[candidate]
+        return None
 
     @property
     def csrf_failed(self) -> bool:
@@ -60,11 +67,6 @@ class PortalForm(Form):
 
 class ActionForm(PortalForm):
     """Only the CSRF token: the form behind a button (delete, apply, log out)."""
-
-
-def _base_field(name: str) -> str:
-    # Service problems name list items and nested values ("static[0].skill_level").
-    return name.split("[", 1)[0].split(".", 1)[0]
 
 
 def _csrf_secret(request: web.Request) -> bytes:

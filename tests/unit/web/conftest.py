@@ -26,6 +26,12 @@ PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
+def error_next_to(page: str, field: str, message: str) -> bool:
+    """The message is in the error list the field's input points at."""
+    start = page.find(f'id="{field}-errors"')
+    return start != -1 and message in page[start:page.find("</ul>", start)]
+
+
 @dataclass
 class Portal:
     client: TestClient  # type: ignore[type-arg]
@@ -42,6 +48,14 @@ class Portal:
     async def post_form(self, path: str, data: dict[str, Any], *, from_page: str | None = None) -> Any:
         token = await self.csrf(from_page or path)
         return await self.client.post(path, data={"csrf_token": token, **data}, allow_redirects=False)
+
+    async def refused(self, path: str, data: dict[str, Any], field: str, message: str) -> str:
+        """Post the form; it must come back 400 with ``message`` next to ``field``."""
+        response = await self.post_form(path, data)
+        page: str = await response.text()
+        assert response.status == 400
+        assert error_next_to(page, field, message), page
+        return page
 
     async def login(self, username: str) -> None:
         response = await self.post_form("/login", {"login": username, "password": PASSWORD})
@@ -83,6 +97,14 @@ async def portal(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[Portal]:
     await client.start_server()
     yield Portal(client, sessions, tmp_path / "asterisk", now)
     await client.close()
+
+
+@pytest.fixture
+async def admin(portal: Portal) -> Portal:
+    """The portal with an administrator logged in."""
+    await portal.user("admin", "administrator")
+    await portal.login("admin")
+    return portal
 
 
 def queue_form(**changes: Any) -> dict[str, str]:

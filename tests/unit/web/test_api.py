@@ -12,7 +12,7 @@ from yeastar_ctl.services import queues as queue_service
 
 
 @pytest.fixture
-async def admin(portal: Portal) -> dict[str, str]:
+async def admin_token(portal: Portal) -> dict[str, str]:
     return await portal.token("api-admin", "administrator")
 
 
@@ -59,19 +59,19 @@ async def test_managers_read_the_live_views_and_agents_do_not(portal: Portal) ->
     assert (await call(portal, "GET", "/api/v1/routing", agent))[0] == 403
 
 
-async def test_extensions_round_trip(portal: Portal, admin: dict[str, str]) -> None:
-    status, created = await call(portal, "POST", "/api/v1/extensions", admin, {"number": "1001", "name": "Leo Ball"})
+async def test_extensions_round_trip(portal: Portal, admin_token: dict[str, str]) -> None:
+    status, created = await call(portal, "POST", "/api/v1/extensions", admin_token, {"number": "1001", "name": "Leo Ball"})
     assert status == 201
     assert created["number"] == "1001" and created["presence"] == "available" and len(created["sip_secret"]) >= 16
-    assert await call(portal, "GET", "/api/v1/extensions", admin) == (200, [created])
-    assert await call(portal, "GET", "/api/v1/extensions/1001", admin) == (200, created)
-    status, changed = await call(portal, "PATCH", "/api/v1/extensions/1001", admin,
+    assert await call(portal, "GET", "/api/v1/extensions", admin_token) == (200, [created])
+    assert await call(portal, "GET", "/api/v1/extensions/1001", admin_token) == (200, created)
+    status, changed = await call(portal, "PATCH", "/api/v1/extensions/1001", admin_token,
                                  {"name": "Leo B.", "email": "leo@example.com", "presence": "away"})
     assert status == 200 and (changed["name"], changed["email"], changed["presence"]) == ("Leo B.", "leo@example.com", "away")
-    status, changed = await call(portal, "PATCH", "/api/v1/extensions/1001", admin, {"email": None})
+    status, changed = await call(portal, "PATCH", "/api/v1/extensions/1001", admin_token, {"email": None})
     assert changed["email"] is None and changed["name"] == "Leo B."
-    assert (await call(portal, "DELETE", "/api/v1/extensions/1001", admin))[0] == 204
-    assert await call(portal, "GET", "/api/v1/extensions/1001", admin) == (
+    assert (await call(portal, "DELETE", "/api/v1/extensions/1001", admin_token))[0] == 204
+    assert await call(portal, "GET", "/api/v1/extensions/1001", admin_token) == (
         404, {"error": "extension 1001 does not exist", "field": None})
 
 
@@ -97,12 +97,12 @@ async def test_extensions_round_trip(portal: Portal, admin: dict[str, str]) -> N
     ("GET", "/api/v1/queues/6499", None, 404, None),
 ])
 async def test_bad_input_is_a_4xx_naming_the_field_and_changes_nothing(
-    portal: Portal, admin: dict[str, str], method: str, path: str, body: Any, status: int, field: str | None,
+    portal: Portal, admin_token: dict[str, str], method: str, path: str, body: Any, status: int, field: str | None,
 ) -> None:
     await portal.setup_queues()
     async with portal.sessions() as session:
         before = [(q.number, q.name, q.settings) for q in await queue_service.list_queues(session)]
-    got_status, got = await call(portal, method, path, admin, body)
+    got_status, got = await call(portal, method, path, admin_token, body)
     assert (got_status, got["field"]) == (status, field), got
     assert got["error"]
     async with portal.sessions() as session:
@@ -110,15 +110,15 @@ async def test_bad_input_is_a_4xx_naming_the_field_and_changes_nothing(
         assert len(await extension_service.list_extensions(session)) == 3
 
 
-async def test_a_body_that_is_not_json_is_refused(portal: Portal, admin: dict[str, str]) -> None:
-    response = await portal.client.post("/api/v1/extensions", headers=admin, data="number=1001")
+async def test_a_body_that_is_not_json_is_refused(portal: Portal, admin_token: dict[str, str]) -> None:
+    response = await portal.client.post("/api/v1/extensions", headers=admin_token, data="number=1001")
     assert response.status == 400
     assert await response.json() == {"error": "must be a JSON object", "field": "body"}
 
 
-async def test_queues_round_trip_with_members_and_managers(portal: Portal, admin: dict[str, str]) -> None:
+async def test_queues_round_trip_with_members_and_managers(portal: Portal, admin_token: dict[str, str]) -> None:
     await portal.setup_queues()
-    status, created = await call(portal, "POST", "/api/v1/queues", admin, {
+    status, created = await call(portal, "POST", "/api/v1/queues", admin_token, {
         "number": "6490", "name": "Billing", "ring_strategy": "linear", "weight": 7, "priority_enabled": True,
         "static": [["1001", 1], ["1002", 2]], "dynamic": [["1003", 1]], "managers": ["1003"],
         "leave_empty_conditions": ["unavailable"],
@@ -127,32 +127,32 @@ async def test_queues_round_trip_with_members_and_managers(portal: Portal, admin
     assert (created["ring_strategy"], created["weight"], created["wrapup_seconds"]) == ("linear", 7, 10)
     assert created["static"] == [["1001", 1], ["1002", 2]] and created["dynamic"] == [["1003", 1]]
     assert created["managers"] == ["1003"] and created["leave_empty_conditions"] == ["unavailable"]
-    assert await call(portal, "GET", "/api/v1/queues/6490", admin) == (200, created)
-    status, changed = await call(portal, "PATCH", "/api/v1/queues/6490", admin, {"wrapup_seconds": 30, "dynamic": []})
+    assert await call(portal, "GET", "/api/v1/queues/6490", admin_token) == (200, created)
+    status, changed = await call(portal, "PATCH", "/api/v1/queues/6490", admin_token, {"wrapup_seconds": 30, "dynamic": []})
     assert status == 200
     assert (changed["wrapup_seconds"], changed["weight"], changed["dynamic"], changed["static"]) == (
         30, 7, [], created["static"])
-    status, listed = await call(portal, "GET", "/api/v1/queues", admin)
+    status, listed = await call(portal, "GET", "/api/v1/queues", admin_token)
     assert [q["number"] for q in listed] == ["6400", "6401", "6490"]
-    assert (await call(portal, "DELETE", "/api/v1/queues/6490", admin))[0] == 204
-    assert (await call(portal, "GET", "/api/v1/queues/6490", admin))[0] == 404
+    assert (await call(portal, "DELETE", "/api/v1/queues/6490", admin_token))[0] == 204
+    assert (await call(portal, "GET", "/api/v1/queues/6490", admin_token))[0] == 404
 
 
-async def test_apply_says_what_changed_and_that_asterisk_is_not_connected(portal: Portal, admin: dict[str, str]) -> None:
+async def test_apply_says_what_changed_and_that_asterisk_is_not_connected(portal: Portal, admin_token: dict[str, str]) -> None:
     await portal.setup_queues()
-    status, result = await call(portal, "POST", "/api/v1/apply", admin)
+    status, result = await call(portal, "POST", "/api/v1/apply", admin_token)
     assert status == 200
     assert "extensions.conf" in result["changed"] and result["reloaded"] == []
     assert "no AMI connection" in result["error"]
-    status, result = await call(portal, "POST", "/api/v1/apply", admin)
+    status, result = await call(portal, "POST", "/api/v1/apply", admin_token)
     assert (result["changed"], result["error"]) == ([], None)
 
 
-async def test_a_token_records_its_last_use(portal: Portal, admin: dict[str, str]) -> None:
+async def test_a_token_records_its_last_use(portal: Portal, admin_token: dict[str, str]) -> None:
     from sqlalchemy import select
 
     from yeastar_ctl.db.account_models import ApiToken
 
-    await call(portal, "GET", "/api/v1/extensions", admin)
+    await call(portal, "GET", "/api/v1/extensions", admin_token)
     async with portal.sessions() as session:
         assert (await session.scalar(select(ApiToken.last_used))) is not None

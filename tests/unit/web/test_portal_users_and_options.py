@@ -6,16 +6,8 @@ import re
 
 import pytest
 from conftest import Portal
-from test_portal_forms import error_next_to
 
 from yeastar_ctl.services import api_tokens, queue_options, users
-
-
-@pytest.fixture
-async def admin(portal: Portal) -> Portal:
-    await portal.user("admin", "administrator")
-    await portal.login("admin")
-    return portal
 
 
 async def usernames(portal: Portal) -> list[str]:
@@ -48,9 +40,7 @@ async def test_an_administrator_adds_a_manager_who_gets_a_one_time_password(admi
 async def test_a_wrong_user_shows_the_fields_error_and_saves_nothing(
     admin: Portal, data: dict[str, str], field: str, message: str,
 ) -> None:
-    response = await admin.post_form("/users/new", data)
-    assert response.status == 400
-    assert error_next_to(await response.text(), field, message)
+    await admin.refused("/users/new", data, field, message)
     assert await usernames(admin) == ["admin"]
 
 
@@ -81,8 +71,7 @@ async def test_queue_options_are_saved_and_a_wrong_value_is_refused(admin: Porta
         options = await queue_options.get_queue_options(session)
         assert (options.shared_wrapup, options.default_dynamic_status, options.disposition_auto_sync_hours) == (
             True, "logged_in", 12)
-    response = await admin.post_form("/queue-options", {**form, "disposition_auto_sync_hours": "0"})
-    assert response.status == 400
-    assert error_next_to(await response.text(), "disposition_auto_sync_hours", "between")
-    response = await admin.post_form("/queue-options", {**form, "default_dynamic_status": "asleep"})
-    assert error_next_to(await response.text(), "default_dynamic_status", "Not a valid choice")
+    await admin.refused("/queue-options", {**form, "disposition_auto_sync_hours": "0"},
+                        "disposition_auto_sync_hours", "between")
+    await admin.refused("/queue-options", {**form, "default_dynamic_status": "asleep"},
+                        "default_dynamic_status", "Not a valid choice")
