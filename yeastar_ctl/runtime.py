@@ -83,6 +83,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     site = web.TCPSite(runner, settings.web.host, settings.web.port)
     await site.start()
 
+    await notifications.start()
     events_task = asyncio.create_task(events.run())
     try:
         await events.wait_connected(ARI_CONNECT_TIMEOUT_S)

@@ -15,6 +15,7 @@ from yeastar_ctl.db.config_models import (
     QueueOptions,
 )
 from yeastar_ctl.db.event_models import AgentEvent, CallbackRequest, QueueCall, RingAttempt, SurveyResult
+from yeastar_ctl.db.schedule_models import ScheduledReport
 
 __all__ = [
     "ApiToken",
@@ -35,5 +36,6 @@ __all__ = [
     "QueueMember",
     "QueueOptions",
     "RingAttempt",
+    "ScheduledReport",
     "SurveyResult",
 ]

@@ -1,16 +1,24 @@
 """How the control plane switches notifications on: one object that wraps the call flows'
-ports and owns the background email tasks, so ``runtime.py`` needs only a few lines."""
+ports, owns the background email tasks and runs the timed jobs (SLA alarms, scheduled
+reports), so ``runtime.py`` needs only a few lines."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from yeastar_ctl.config import Settings
+from yeastar_ctl.notify.jobs import ControlPlaneJobs
 from yeastar_ctl.notify.mailer import SmtpMailer
 from yeastar_ctl.notify.notifier import BackgroundPublisher, EmailNotifier
 from yeastar_ctl.notify.recorder import NotifyingAutoPause, NotifyingRecorder
 from yeastar_ctl.telephony.distributor import AutoPause
 from yeastar_ctl.telephony.ports import CallRecorder
+
+
+def downloads_dir(settings: Settings) -> Path:
+    return settings.var_path / "downloads"
 
 
 class Notifications:
@@ -19,6 +27,9 @@ class Notifications:
         self.publisher = (
             BackgroundPublisher(EmailNotifier(sessions, self.mailer, settings.timezone)) if self.mailer else None
         )
+        # Reports are written to the downloads directory even with email off.
+        self.jobs = ControlPlaneJobs(sessions, zone=settings.timezone, downloads=downloads_dir(settings),
+                                     mailer=self.mailer, publish=self.publisher)
 
     def recorder(self, inner: CallRecorder) -> CallRecorder:
         return NotifyingRecorder(inner, self.publisher) if self.publisher else inner
@@ -26,6 +37,10 @@ class Notifications:
     def auto_pause(self, inner: AutoPause) -> AutoPause:
         return NotifyingAutoPause(inner, self.publisher) if self.publisher else inner
 
+    async def start(self) -> None:
+        await self.jobs.start()
+
     async def close(self) -> None:
+        await self.jobs.close()
         if self.publisher:
             await self.publisher.drain()

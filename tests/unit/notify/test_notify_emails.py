@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from conftest import Inbox
+from smtp_inbox import Inbox
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from yeastar_ctl.db.engine import session_factory
@@ -56,7 +56,7 @@ async def test_a_missed_call_mails_each_manager_with_the_switch_on(
     assert [r.recipients for r in inbox.received] == [["leo@example.com"], ["kristin@example.com"]]
     message = inbox.received[0].message
     assert inbox.received[0].sender == "pbx@example.com"
-    assert message["Subject"] == "Missed queue call in 6400-Support from 15880123456"
+    assert inbox.received[0].subject == "Missed queue call in 6400-Support from 15880123456"
     assert message["To"] == "leo@example.com"
     assert inbox.received[0].text == (
         "Queue: 6400-Support\n"
@@ -79,7 +79,7 @@ async def test_each_event_goes_to_its_own_switch(session: AsyncSession, engine: 
     ]
     for event in events:
         assert await notifier.notify(event) == 1
-    got = [(r.recipients[0], r.message["Subject"]) for r in inbox.received]
+    got = [(r.recipients[0], r.subject) for r in inbox.received]
     assert got == [
         ("kristin@example.com", "Abandoned queue call in 6400-Support from 15880123456"),
         ("kristin@example.com", "Agent 1003 was paused automatically in 6400-Support"),
