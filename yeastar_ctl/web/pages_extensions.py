@@ -15,6 +15,7 @@ from yeastar_ctl.web.context import context_of
 from yeastar_ctl.web.forms import (
     PortalForm,
     bind,
+    button_action,
     choices,
     optional,
 )
@@ -71,9 +72,21 @@ async def extension_edit(request: web.Request) -> web.StreamResponse:
         )
 
     return await form_page(request, form, update, done=f"Extension {form.number.data} saved.",
-                           back_to="/extensions", template="extension_form.html", context={"number": number})
+                           back_to="/extensions", template="extension_form.html",
+                           context={"number": number, "sip_secret": current.sip_secret})
+
+
+@page(Role.ADMINISTRATOR)
+async def secret_regenerate(request: web.Request) -> web.StreamResponse:
+    number = request.match_info["number"]
+
+    async def regenerate(session: AsyncSession) -> None:
+        await extension_service.regenerate_sip_secret(session, number)
+
+    return await button_action(request, regenerate, f"New SIP secret for {number}", f"/extensions/{number}/edit")
 
 
 def add_routes(app: web.Application) -> None:
+    app.router.add_post("/extensions/{number}/secret", secret_regenerate)
     add_admin_crud_routes(app, "/extensions", "extension", listing=extension_list, add=extension_add,
                           edit=extension_edit, delete=extension_service.delete_extension)

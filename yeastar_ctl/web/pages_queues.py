@@ -14,13 +14,14 @@ from yeastar_ctl.db.account_models import Role
 from yeastar_ctl.db.enums import MemberKind
 from yeastar_ctl.db.queue_settings import DEFAULT_QUEUE_SETTINGS, QueueSettings
 from yeastar_ctl.services import queues as queue_service
-from yeastar_ctl.services.errors import NotFoundError
+from yeastar_ctl.services.errors import NotFoundError, ValidationError
 from yeastar_ctl.web import queue_edits
 from yeastar_ctl.web.auth import page
 from yeastar_ctl.web.context import context_of
 from yeastar_ctl.web.forms import (
     PortalForm,
     bind,
+    button_action,
     choices,
     optional,
 )
@@ -134,6 +135,21 @@ async def _form_page(request: web.Request, form: QueueForm, change: Callable[[As
                            context={"number": number, "tabs": tabs}, aliases=MEMBER_ALIASES)
 
 
+@page(Role.ADMINISTRATOR)
+async def queue_bulk_delete(request: web.Request) -> web.StreamResponse:
+    """Delete the ticked queues together: all of them, or none when one is refused."""
+    numbers = (await request.post()).getall("numbers", [])
+
+    async def delete(session: AsyncSession) -> None:
+        if not numbers:
+            raise ValidationError("numbers", "no queue was selected")
+        for number in numbers:
+            await queue_service.delete_queue(session, str(number))
+
+    return await button_action(request, delete, f"Delete queues {', '.join(map(str, numbers))}", "/queues")
+
+
 def add_routes(app: web.Application) -> None:
+    app.router.add_post("/queues/delete", queue_bulk_delete)
     add_admin_crud_routes(app, "/queues", "queue", listing=queue_list, add=queue_add, edit=queue_edit,
                           delete=queue_service.delete_queue)

@@ -160,3 +160,31 @@ async def test_a_queue_others_route_to_is_not_deleted_and_the_list_says_why(admi
     page = await (await admin.client.get("/queues")).text()
     assert "Delete queue 6400: refused" in page
     assert await queue_numbers(admin) == ["6400", "6401"]
+
+
+async def test_ticked_queues_are_deleted_together_or_not_at_all(admin: Portal) -> None:
+    await admin.setup_queues()
+    await admin.post_form("/queues/new", queue_form(number="6402", name="Billing"))
+    await admin.post_form("/queues/6401/edit", queue_form(name="Support", failover_type="queue", failover_target="6400"))
+    token = await admin.csrf("/queues")
+    response = await admin.client.post("/queues/delete", data=[
+        ("csrf_token", token), ("numbers", "6400"), ("numbers", "6402")], allow_redirects=False)
+    assert response.status == 302
+    assert "refused" in await (await admin.client.get("/queues")).text()
+    assert await queue_numbers(admin) == ["6400", "6401", "6402"]
+    token = await admin.csrf("/queues")
+    await admin.client.post("/queues/delete", data=[("csrf_token", token), ("numbers", "6401"), ("numbers", "6402")])
+    assert await queue_numbers(admin) == ["6400"]
+    assert (await admin.client.post("/queues/delete", data=[("numbers", "6400")])).status == 403
+
+
+async def test_a_new_sip_secret_replaces_the_old_one(admin: Portal) -> None:
+    await admin.setup_queues()
+    async with admin.sessions() as session:
+        old = (await extension_service.get_extension(session, "1001")).sip_secret
+    assert old in await (await admin.client.get("/extensions/1001/edit")).text()
+    response = await admin.post_form("/extensions/1001/secret", {}, from_page="/extensions/1001/edit")
+    assert response.headers["Location"] == "/extensions/1001/edit"
+    async with admin.sessions() as session:
+        new = (await extension_service.get_extension(session, "1001")).sip_secret
+    assert new != old and new in await (await admin.client.get("/extensions/1001/edit")).text()
