@@ -8,15 +8,11 @@ from that list, so a route cannot be served without being described.
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, Final
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yeastar_ctl.db.account_models import Role
 from yeastar_ctl.db.models import Extension, Queue
 from yeastar_ctl.db.queue_settings import (
     DEFAULT_QUEUE_SETTINGS,
@@ -25,51 +21,16 @@ from yeastar_ctl.db.queue_settings import (
 )
 from yeastar_ctl.services import extensions as extension_service
 from yeastar_ctl.services import queues as queue_service
-from yeastar_ctl.services.errors import NotFoundError, ValidationError
+from yeastar_ctl.services.errors import ValidationError
 from yeastar_ctl.services.validation import UNSET
-from yeastar_ctl.web import queue_edits
+from yeastar_ctl.web import api_settings, queue_edits
+from yeastar_ctl.web.api_common import ADMIN, SUPERVISORS, ApiRoute, body_of, run
 from yeastar_ctl.web.auth import Handler, api
 from yeastar_ctl.web.context import context_of
 from yeastar_ctl.web.pages_apply import run_apply
 
-ADMIN: Final = (Role.ADMINISTRATOR,)
-SUPERVISORS: Final = (Role.ADMINISTRATOR, Role.QUEUE_MANAGER)
 EXTENSION_FIELDS: Final = ("number", "name", "email", "sip_secret", "presence")
 QUEUE_FIELDS: Final = ("number", "name", "static", "dynamic", "managers", *QUEUE_SETTING_NAMES)
-
-
-def error(status: int, message: str, field: str | None = None) -> web.Response:
-    return web.json_response({"error": message, "field": field}, status=status)
-
-
-async def _body(request: web.Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ValidationError("body", "must be a JSON object") from None
-    if not isinstance(body, dict):
-        raise ValidationError("body", "must be a JSON object")
-    for key in body:
-        if key not in allowed:
-            raise ValidationError(key, "is not a known field")
-    return body
-
-
-Change = Callable[[AsyncSession], Awaitable[Any]]
-
-
-async def _run(request: web.Request, change: Change, status: int = 200) -> web.Response:
-    """Run ``change`` in one transaction; its JSON result, or the service's refusal as a 4xx."""
-    try:
-        async with context_of(request).sessions.begin() as session:
-            result = await change(session)
-    except ValidationError as exc:
-        return error(400, exc.message, exc.field)
-    except NotFoundError as exc:
-        return error(404, str(exc))
-    if result is None:
-        return web.Response(status=204)
-    return web.json_response(result, status=status)
 
 
 def extension_json(ext: Extension) -> dict[str, Any]:
@@ -81,44 +42,44 @@ async def list_extensions(request: web.Request) -> web.Response:
     """All extensions."""
     async def read(session: AsyncSession) -> Any:
         return [extension_json(e) for e in await extension_service.list_extensions(session)]
-    return await _run(request, read)
+    return await run(request, read)
 
 
 async def get_extension(request: web.Request) -> web.Response:
     """One extension."""
     async def read(session: AsyncSession) -> Any:
         return extension_json(await extension_service.get_extension(session, request.match_info["number"]))
-    return await _run(request, read)
+    return await run(request, read)
 
 
 async def create_extension(request: web.Request) -> web.Response:
     """Add an extension; a SIP secret is generated unless given."""
     async def create(session: AsyncSession) -> Any:
-        body = await _body(request, EXTENSION_FIELDS)
+        body = await body_of(request, EXTENSION_FIELDS)
         ext = await extension_service.create_extension(
             session, body.get("number", ""), body.get("name", ""), email=body.get("email"),
             sip_secret=body.get("sip_secret"), presence=body.get("presence", "available"))
         return extension_json(ext)
-    return await _run(request, create, status=201)
+    return await run(request, create, status=201)
 
 
 async def update_extension(request: web.Request) -> web.Response:
     """Change the given fields of an extension (email null clears it)."""
     async def update(session: AsyncSession) -> Any:
-        body = await _body(request, EXTENSION_FIELDS)
+        body = await body_of(request, EXTENSION_FIELDS)
         ext = await extension_service.update_extension(
             session, request.match_info["number"], new_number=body.get("number"), name=body.get("name"),
             email=body["email"] if "email" in body else UNSET, sip_secret=body.get("sip_secret"),
             presence=body.get("presence"))
         return extension_json(ext)
-    return await _run(request, update)
+    return await run(request, update)
 
 
 async def delete_extension(request: web.Request) -> web.Response:
     """Delete an extension (refused while a queue routes to it)."""
     async def delete(session: AsyncSession) -> None:
         await extension_service.delete_extension(session, request.match_info["number"])
-    return await _run(request, delete)
+    return await run(request, delete)
 
 
 def _json_value(value: Any) -> Any:
@@ -163,26 +124,26 @@ async def list_queues(request: web.Request) -> web.Response:
     """All queues with their settings, agents and managers."""
     async def read(session: AsyncSession) -> Any:
         return [await queue_json(session, q) for q in await queue_service.list_queues(session)]
-    return await _run(request, read)
+    return await run(request, read)
 
 
 async def get_queue(request: web.Request) -> web.Response:
     """One queue."""
     async def read(session: AsyncSession) -> Any:
         return await queue_json(session, await queue_service.get_queue(session, request.match_info["number"]))
-    return await _run(request, read)
+    return await run(request, read)
 
 
 async def create_queue(request: web.Request) -> web.Response:
     """Add a queue: number and name required; settings not given take their defaults."""
     async def create(session: AsyncSession) -> Any:
-        body = await _body(request, QUEUE_FIELDS)
+        body = await body_of(request, QUEUE_FIELDS)
         number = body.get("number")
         if not isinstance(number, str):
             raise ValidationError("number", "must be the queue number as text")
         await queue_edits.create_queue(session, number, _queue_edit(body, DEFAULT_QUEUE_SETTINGS))
         return await queue_json(session, await queue_service.get_queue(session, number))
-    return await _run(request, create, status=201)
+    return await run(request, create, status=201)
 
 
 async def update_queue(request: web.Request) -> web.Response:
@@ -190,20 +151,20 @@ async def update_queue(request: web.Request) -> web.Response:
     number = request.match_info["number"]
 
     async def update(session: AsyncSession) -> Any:
-        body = await _body(request, QUEUE_FIELDS)
+        body = await body_of(request, QUEUE_FIELDS)
         if body.get("number", number) != number:
             raise ValidationError("number", "a queue's number cannot be changed")
         current = await queue_service.get_queue(session, number)
         await queue_edits.update_queue(session, number, _queue_edit(body, current.settings))
         return await queue_json(session, current)
-    return await _run(request, update)
+    return await run(request, update)
 
 
 async def delete_queue(request: web.Request) -> web.Response:
     """Delete a queue (refused while another queue routes to it)."""
     async def delete(session: AsyncSession) -> None:
         await queue_service.delete_queue(session, request.match_info["number"])
-    return await _run(request, delete)
+    return await run(request, delete)
 
 
 async def apply(request: web.Request) -> web.Response:
@@ -222,18 +183,6 @@ async def online_status(request: web.Request) -> web.Response:
     return web.json_response(context_of(request).online_view())
 
 
-@dataclass(frozen=True)
-class ApiRoute:
-    method: str
-    path: str
-    handler: Callable[[web.Request], Awaitable[web.Response]]
-    roles: tuple[Role, ...]
-    request_schema: str | None = None  # an OpenAPI component name
-    response_schema: str | None = None
-    status: int = 200
-    list_response: bool = False
-
-
 EXT = "/api/v1/extensions"
 QUEUES = "/api/v1/queues"
 API_ROUTES: Final[tuple[ApiRoute, ...]] = (
@@ -250,6 +199,7 @@ API_ROUTES: Final[tuple[ApiRoute, ...]] = (
     ApiRoute("POST", "/api/v1/apply", apply, ADMIN, response_schema="ApplyResult"),
     ApiRoute("GET", "/api/v1/routing", routing, SUPERVISORS),
     ApiRoute("GET", "/api/v1/online-status", online_status, SUPERVISORS),
+    *api_settings.SETTINGS_ROUTES,
 )
 
 

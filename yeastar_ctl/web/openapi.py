@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from aiohttp import web
 
-from yeastar_ctl.db.enums import Presence
+from yeastar_ctl.db.enums import DynamicAgentStatus, FeatureCodeKey, Presence
 from yeastar_ctl.db.queue_settings import QueueSettings
 from yeastar_ctl.web.api import API_ROUTES, ApiRoute
 from yeastar_ctl.web.queue_fields import FIELDS_BY_NAME
@@ -56,6 +56,16 @@ def _schemas() -> dict[str, Any]:
         "ExtensionInput": {"type": "object", "properties": extension_props, "additionalProperties": False},
         "Queue": {"type": "object", "properties": queue_props},
         "QueueInput": {"type": "object", "properties": queue_props, "additionalProperties": False},
+        "PauseReason": {"type": "object", "properties": {
+            "code": {"type": "string", "pattern": "^\\*[0-9]{1,2}$"}, "name": {"type": "string"}}},
+        "PauseReasonList": {"type": "array", "maxItems": 20, "items": {"$ref": _REF + "PauseReason"}},
+        "FeatureCodes": {"type": "object", "properties": {key.value: {"type": "object", "properties": {
+            "code": {"type": "string"}, "enabled": {"type": "boolean"}}} for key in FeatureCodeKey}},
+        "QueueOptions": {"type": "object", "properties": {
+            "shared_wrapup": {"type": "boolean"},
+            "default_dynamic_status": {"type": "string", "enum": [s.value for s in DynamicAgentStatus]},
+            "disposition_auto_sync_enabled": {"type": "boolean"},
+            "disposition_auto_sync_hours": {"type": "integer"}}},
         "ApplyResult": {"type": "object", "properties": {
             "changed": text_list, "reloaded": text_list, "output": text_list,
             "error": {"type": "string", "nullable": True}}},
