@@ -90,6 +90,10 @@ async def test_an_admin_sets_up_queue_6490_in_the_browser(
     await download.save_as(saved)
     assert saved.read_bytes().startswith(b"Queue,Total Calls")
 
-    await page.goto(f"{portal_url}/queues/6490/edit")
-    await shot(page, "queue-edit")
+    pages = {"queues/6490/edit": "queue-edit", "users": "users", "pause-reasons": "pause-reasons",
+             "feature-codes": "feature-codes", "queue-options": "queue-options"}
+    for path, name in pages.items():
+        await page.goto(f"{portal_url}/{path}")
+        await expect(page.get_by_role("heading", level=1)).to_be_visible()
+        await shot(page, name)
     await context.close()
