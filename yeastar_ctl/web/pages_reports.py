@@ -6,14 +6,17 @@ narrowed to those, and "all" means all of theirs); agents have no reports page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
 from aiohttp import web
-from wtforms import DateField, Form, SelectField, SelectMultipleField
+from wtforms import DateField, Form, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import Optional
 
 from yeastar_ctl.db.account_models import Role
+from yeastar_ctl.db.enums import CallbackResult
 from yeastar_ctl.reports.catalog import ReportKind, build_report
 from yeastar_ctl.reports.csv_export import csv_chunks
 from yeastar_ctl.reports.filters import Granularity, ReportFilter, parse_local
@@ -37,6 +40,12 @@ class ReportForm(Form):
     queues = SelectMultipleField("Queues (none selected: all you may see)", choices=[])
     by = SelectField("By", choices=choices((g.value, g.value.capitalize()) for g in Granularity),
                      default=Granularity.DAY.value)
+    agents = StringField("Agents (extensions; empty: all)")
+    pause_reasons = StringField("Pause reasons (codes like *01; empty: all)")
+    exclude_abandoned_within = IntegerField("Exclude calls abandoned within (s)", validators=[Optional()])
+    exclude_talk_within = IntegerField("Exclude calls talked within (s)", validators=[Optional()])
+    callback_result = SelectField("Callback result", default="", choices=choices(
+        [("", "All"), *((r.value, r.value.capitalize()) for r in CallbackResult)]))
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,15 @@ def report_filter(form: ReportForm, account: Account, allowed: tuple[str, ...], 
             raise NoQueues("you manage no queue, so there is no report to show")
     return ReportFilter(start=parse_local("start", start.isoformat(), zone),
                         end=parse_local("end", end.isoformat(), zone, end=True),
-                        queues=queues, granularity=Granularity(form.by.data))
+                        queues=queues, granularity=Granularity(form.by.data),
+                        agents=_words(form.agents.data), pause_reasons=_words(form.pause_reasons.data),
+                        exclude_abandoned_within=form.exclude_abandoned_within.data,
+                        exclude_talk_within=form.exclude_talk_within.data,
+                        callback_result=CallbackResult(form.callback_result.data) if form.callback_result.data else None)
+
+
+def _words(text: str | None) -> tuple[str, ...]:
+    return tuple(word for word in re.split(r"[\s,]+", text or "") if word)
 
 
 async def _show(request: web.Request, form: ReportForm, filter_: ReportFilter) -> Shown:

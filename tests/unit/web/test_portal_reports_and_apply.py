@@ -108,3 +108,26 @@ async def test_apply_needs_the_csrf_token(calls: Portal) -> None:
     await calls.login("admin")
     assert (await calls.client.post("/apply", data={})).status == 403
     assert not (calls.config_dir / "pjsip.conf").exists()
+
+
+async def test_the_seeds_exclusion_filter_drops_short_abandoned_calls(calls: Portal) -> None:
+    await calls.user("admin", "administrator")
+    await calls.login("admin")
+    base = f"/reports/csv?type=queue-performance&{DAY}"
+    assert "6400-Sales" in await (await calls.client.get(base + "&exclude_abandoned_within=11")).text()
+    assert "6400-Sales" not in await (await calls.client.get(base + "&exclude_abandoned_within=12")).text()
+    response = await calls.client.get(f"/reports?type=queue-performance&{DAY}&exclude_abandoned_within=-1")
+    assert response.status == 400
+    assert "must be zero or more seconds" in await response.text()
+
+
+async def test_agent_and_callback_filters_reach_the_report(calls: Portal) -> None:
+    await calls.user("admin", "administrator")
+    await calls.login("admin")
+    response = await calls.client.get(
+        f"/reports?type=queue-callback-activity&{DAY}&agents=1001,+1002&callback_result=failed&pause_reasons=*01")
+    assert response.status == 200
+    page = await response.text()
+    assert 'value="1001, 1002"' in page and '<option selected value="failed">' in page
+    response = await calls.client.get(f"/reports?type=queue-performance&{DAY}&callback_result=lost")
+    assert response.status == 400
