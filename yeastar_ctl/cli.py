@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import logging
 import sys
-from typing import Sequence
+from collections.abc import Callable, Coroutine
+from typing import Any, Sequence
 
 from yeastar_ctl.config import ConfigError, Settings, load_settings
 
@@ -152,12 +153,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await engine.dispose()
 
-    try:
-        asyncio.run(main())
-    except ServiceError as exc:
-        print(f"report: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return _service_errors_exit("report", main, ServiceError)
 
 
 def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
@@ -190,10 +186,71 @@ def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await engine.dispose()
 
+    return _service_errors_exit("user", main, ServiceError)
+
+
+def cmd_schedule(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from yeastar_ctl.notify.mailer import SmtpMailer
+    from yeastar_ctl.notify.report_delivery import run_scheduled_report
+    from yeastar_ctl.notify.wiring import downloads_dir
+    from yeastar_ctl.services import scheduled_reports as schedules
+    from yeastar_ctl.services.errors import ServiceError, ValidationError
+
+    def spec() -> schedules.ScheduleSpec:
+        try:
+            filters = json.loads(args.filters) if args.filters else {}
+        except json.JSONDecodeError as exc:
+            raise ValidationError("--filters", f"not JSON: {exc}") from None
+        if not isinstance(filters, dict):
+            raise ValidationError("--filters", "must be a JSON object")
+        filters.update({k: v for k, v in (("queues", args.queue), ("agents", args.agent)) if v})
+        weekday = schedules.WEEKDAYS.index(args.weekday) if args.weekday else None
+        return schedules.ScheduleSpec(args.name, args.type, args.frequency, args.time, tuple(args.to),
+                                      weekday=weekday, monthday=args.monthday, filters=filters)
+
+    async def main() -> None:
+        engine, sessions = _sessions(settings)
+        try:
+            if args.schedule_command == "run-now":
+                async with sessions() as session:
+                    schedule_id = (await schedules.get_schedule(session, args.key)).id
+                now = datetime.now(UTC)
+                mailer = SmtpMailer(settings.smtp) if settings.smtp.enabled else None
+                run = await run_scheduled_report(sessions, mailer, schedule_id, now, zone=ZoneInfo(settings.timezone),
+                                                 downloads=downloads_dir(settings), now=now)
+                sent = f", emailed to {', '.join(run.recipients)}" if mailer else " (email is off)"
+                print(f"{run.title}: {run.path}{sent}")
+                return
+            async with sessions.begin() as session:
+                if args.schedule_command == "add":
+                    row = await schedules.create_schedule(session, spec())
+                    print(f"scheduled report {row.id} ({row.name}) added")
+                elif args.schedule_command == "delete":
+                    await schedules.delete_schedule(session, args.key)
+                    print(f"scheduled report {args.key} deleted")
+                else:
+                    for row in await schedules.list_schedules(session):
+                        when = {"weekly": f" {schedules.WEEKDAYS[row.weekday or 0]}",
+                                "monthly": f" day {row.monthday}"}.get(row.frequency, "")
+                        last = row.last_run_at.isoformat(timespec="seconds") if row.last_run_at else "never"
+                        print(f"{row.id:<4} {row.name:<24} {row.report_type:<28} {row.frequency}{when} {row.time_of_day}"
+                              f"  to {', '.join(row.recipients)}  last run {last}")
+        finally:
+            await engine.dispose()
+
+    return _service_errors_exit("schedule", main, ServiceError)
+
+
+def _service_errors_exit(label: str, main: Callable[[], Coroutine[Any, Any, None]], error: type[Exception]) -> int:
+    """Run ``main``; a refused request prints ``label: reason`` and exits 2 instead of a traceback."""
     try:
         asyncio.run(main())
-    except ServiceError as exc:
-        print(f"user: {exc}", file=sys.stderr)
+    except error as exc:
+        print(f"{label}: {exc}", file=sys.stderr)
         return 2
     return 0
 
@@ -255,6 +312,27 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("username")
     user_sub.add_parser("list", help="list accounts")
     user.set_defaults(func=cmd_user)
+
+    from yeastar_ctl.notify.schedule_times import Frequency
+    from yeastar_ctl.services.scheduled_reports import WEEKDAYS
+
+    schedule = sub.add_parser("schedule", help="scheduled reports: CSV into var/downloads, emailed to recipients")
+    schedule_sub = schedule.add_subparsers(dest="schedule_command", required=True)
+    add = schedule_sub.add_parser("add", help="add a scheduled report")
+    add.add_argument("name")
+    add.add_argument("--type", required=True, choices=[kind.value for kind in ReportKind])
+    add.add_argument("--frequency", required=True, choices=[f.value for f in Frequency])
+    add.add_argument("--time", required=True, help="HH:MM, local (settings.timezone)")
+    add.add_argument("--weekday", choices=WEEKDAYS, help="for weekly schedules")
+    add.add_argument("--monthday", type=int, help="for monthly schedules, 1-31 (past the month's end: its last day)")
+    add.add_argument("--to", action="append", required=True, metavar="EMAIL", help="recipient (repeatable)")
+    add.add_argument("--queue", action="append", default=[], help="queue number (repeatable)")
+    add.add_argument("--agent", action="append", default=[], help="agent extension (repeatable)")
+    add.add_argument("--filters", help='other report filters as JSON, e.g. \'{"exclude_abandoned_within": 5}\'')
+    schedule_sub.add_parser("list", help="list scheduled reports")
+    for action, text in (("delete", "delete a scheduled report"), ("run-now", "run it now (the period before today)")):
+        schedule_sub.add_parser(action, help=text).add_argument("key", metavar="ID|NAME")
+    schedule.set_defaults(func=cmd_schedule)
     return parser
 
 
