@@ -22,7 +22,7 @@ SUPERVISORS: Final = (Role.ADMINISTRATOR, Role.QUEUE_MANAGER)
 class ApiRoute:
     method: str
     path: str
-    handler: Callable[[web.Request], Awaitable[web.Response]]
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     roles: tuple[Role, ...]
     request_schema: str | None = None  # an OpenAPI component name
     response_schema: str | None = None

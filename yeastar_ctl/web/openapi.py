@@ -66,6 +66,9 @@ def _schemas() -> dict[str, Any]:
             "default_dynamic_status": {"type": "string", "enum": [s.value for s in DynamicAgentStatus]},
             "disposition_auto_sync_enabled": {"type": "boolean"},
             "disposition_auto_sync_hours": {"type": "integer"}}},
+        "Report": {"type": "object", "properties": {
+            "title": {"type": "string"}, "columns": text_list,
+            "rows": {"type": "array", "items": text_list}}},
         "ApplyResult": {"type": "object", "properties": {
             "changed": text_list, "reloaded": text_list, "output": text_list,
             "error": {"type": "string", "nullable": True}}},

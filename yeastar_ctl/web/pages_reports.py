@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from aiohttp import web
 from wtforms import DateField, Form, IntegerField, SelectField, SelectMultipleField, StringField
@@ -66,9 +66,9 @@ async def _allowed_queues(request: web.Request, account: Account) -> tuple[str, 
         return await users.managed_queue_numbers(session, user)
 
 
-def _bind(request: web.Request, allowed: tuple[str, ...]) -> ReportForm:
+def _bind(request: web.Request, allowed: tuple[str, ...], formdata: Any = None) -> ReportForm:
     today = context_of(request).clock().astimezone(context_of(request).zone).date()
-    form = ReportForm(request.query, start=today, end=today)
+    form = ReportForm(request.query if formdata is None else formdata, start=today, end=today)
     form.queues.choices = choices((q, q) for q in allowed)
     return form
 
@@ -141,31 +141,48 @@ async def reports_page(request: web.Request) -> web.StreamResponse:
     return response
 
 
-@page(Role.ADMINISTRATOR, Role.QUEUE_MANAGER)
-async def report_csv(request: web.Request) -> web.StreamResponse:
+@dataclass(frozen=True)
+class ReportQuery:
+    type: str
+    name: str  # for a download: type and period
+    filter: ReportFilter
+
+
+async def report_query(request: web.Request, formdata: Any) -> ReportQuery:
+    """The report asked for by ``formdata``, within what the account may see; a refused value
+    raises ``ValidationError`` naming its field, a manager of no queue ``NoQueues``."""
     account = current_account(request)
     allowed = await _allowed_queues(request, account)
-    form = _bind(request, allowed)
+    form = _bind(request, allowed, formdata)
     if not form.validate():
-        raise web.HTTPBadRequest(text="; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()))
+        field, messages = next(iter(form.errors.items()))
+        raise ValidationError(field, messages[0])
+    kind = form.type.data or ""
+    return ReportQuery(kind, f"{kind}-{form.start.data}-{form.end.data}",
+                       report_filter(form, account, allowed, request))
+
+
+async def stream_csv(request: web.Request, query: ReportQuery) -> web.StreamResponse:
+    """The report as a CSV download, streamed from the database cursor."""
     ctx = context_of(request)
-    try:
-        filter_ = report_filter(form, account, allowed, request)
-    except ServiceError as exc:
-        raise web.HTTPBadRequest(text=str(exc)) from None
     async with ctx.sessions() as session:
-        try:
-            table = await build_report(session, form.type.data or "", filter_, ctx.zone, ctx.clock())
-        except ServiceError as exc:
-            raise web.HTTPBadRequest(text=str(exc)) from None
-        name = f"{form.type.data}-{form.start.data}-{form.end.data}.csv"
+        table = await build_report(session, query.type, query.filter, ctx.zone, ctx.clock())
         response = web.StreamResponse(headers={
-            "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"'})
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{query.name}.csv"'})
         await response.prepare(request)
         async for chunk in csv_chunks(table):
             await response.write(chunk)
         await response.write_eof()
     return response
+
+
+@page(Role.ADMINISTRATOR, Role.QUEUE_MANAGER)
+async def report_csv(request: web.Request) -> web.StreamResponse:
+    try:
+        return await stream_csv(request, await report_query(request, request.query))
+    except ServiceError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from None
 
 
 def add_routes(app: web.Application) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
-from conftest import Portal
+from portal_support import Portal
 
 from yeastar_ctl.services import extensions as extension_service
 from yeastar_ctl.services import queues as queue_service
@@ -24,8 +25,8 @@ async def call(portal: Portal, method: str, path: str, headers: dict[str, str], 
     return response.status, payload
 
 
-ENDPOINTS = [(r.method, r.path.replace("{number}", "6400")) for r in API_ROUTES]
-CONFIGURATION = [(r.method, r.path.replace("{number}", "6400")) for r in API_ROUTES if r.roles == ADMIN]
+ENDPOINTS = [(r.method, re.sub(r"{\w+}", "6400", r.path)) for r in API_ROUTES]
+CONFIGURATION = [(method, path) for (method, path), r in zip(ENDPOINTS, API_ROUTES, strict=True) if r.roles == ADMIN]
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
@@ -153,3 +154,28 @@ async def test_a_token_records_its_last_use(portal: Portal, admin_token: dict[st
     await call(portal, "GET", "/api/v1/extensions", admin_token)
     async with portal.sessions() as session:
         assert (await session.scalar(select(ApiToken.last_used))) is not None
+
+
+async def test_reports_as_json_and_csv_scoped_to_the_managers_queues(portal: Portal, admin_token: dict[str, str]) -> None:
+    from test_portal_reports_and_apply import DAY, abandoned_call
+
+    await portal.setup_queues()
+    await abandoned_call(portal, "A1", "6400")
+    await abandoned_call(portal, "A2", "6401")
+    status, report = await call(portal, "GET", f"/api/v1/reports/queue-performance?{DAY}", admin_token)
+    assert status == 200 and report["title"] == "Queue Performance"
+    assert [row[0] for row in report["rows"]] == ["6400-Sales", "6401-Support", "Total"]
+    manager = await portal.token("manager", "queue_manager", "1003")
+    status, report = await call(portal, "GET", f"/api/v1/reports/queue-performance?{DAY}", manager)
+    assert [row[0] for row in report["rows"]] == ["6401-Support", "Total"]
+    response = await portal.client.get(f"/api/v1/reports/queue-calls?{DAY}&format=csv", headers=manager)
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "Support" in await response.text()
+    assert await call(portal, "GET", f"/api/v1/reports/queue-calls?{DAY}&queues=6400", manager) == (
+        400, {"error": "'6400' is not a valid choice for this field.", "field": "queues"})
+    status, body = await call(portal, "GET", "/api/v1/reports/nonsense?" + DAY, admin_token)
+    assert (status, body["field"]) == (400, "type")
+    status, body = await call(portal, "GET", "/api/v1/reports/queue-calls?start=2026-03-02&end=2026-03-01", admin_token)
+    assert (status, body["field"]) == (400, "end")
+    agent = await portal.token("agent", "agent", "1001")
+    assert (await call(portal, "GET", f"/api/v1/reports/queue-calls?{DAY}", agent))[0] == 403

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Portal
+from portal_support import Portal
 from test_api import call
 
 

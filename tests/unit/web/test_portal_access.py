@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD, Portal
+from portal_support import PASSWORD, Portal
 
 from yeastar_ctl.services.queues import set_members
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Portal, error_next_to
+from portal_support import Portal, error_next_to
 
 from yeastar_ctl.services import feature_codes, pause_reasons
 

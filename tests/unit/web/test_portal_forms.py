@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Portal, queue_form
+from portal_support import Portal, queue_form
 
 from yeastar_ctl.services import extensions as extension_service
 from yeastar_ctl.services import queues as queue_service

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import Portal
+from portal_support import Portal
 
 from yeastar_ctl.db.enums import CallStatus
 from yeastar_ctl.services import call_events

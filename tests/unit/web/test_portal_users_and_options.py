@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import Portal
+from portal_support import Portal
 
 from yeastar_ctl.services import api_tokens, queue_options, users
 
