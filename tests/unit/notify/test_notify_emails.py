@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from smtp_inbox import Inbox
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from yeastar_ctl.db.engine import session_factory
+from yeastar_ctl.db.models import QueueCall
 from yeastar_ctl.db.queue_settings import QueueSettings
 from yeastar_ctl.notify.events import (
     AgentAutoPaused,
@@ -20,8 +21,11 @@ from yeastar_ctl.notify.events import (
 )
 from yeastar_ctl.notify.mailer import SmtpMailer
 from yeastar_ctl.notify.notifier import BackgroundPublisher, EmailNotifier
+from yeastar_ctl.notify.recorder import NotifyingRecorder
 from yeastar_ctl.services import extensions, queues
 from yeastar_ctl.services.queues import ManagerSpec
+from yeastar_ctl.telephony.ports import CallerInfo, QueueRoute
+from yeastar_ctl.telephony.service_ports import DbCallRecorder
 
 AT = datetime(2025, 6, 24, 11, 8, 9, tzinfo=UTC)  # 13:08:09 in Berlin (summer time)
 
@@ -130,3 +134,22 @@ async def test_a_dead_mail_server_is_logged_not_raised(
     publish(CallMissed("6400", "100", None, AT, None))  # returns at once
     await asyncio.wait_for(publish.drain(), 30)
     assert "not sent" in caplog.text  # type: ignore[attr-defined]
+
+
+async def test_a_real_call_recorder_chain_writes_the_row_then_mails(
+    session: AsyncSession, engine: AsyncEngine, inbox: Inbox
+) -> None:
+    await _center(session)
+    sessions = session_factory(engine)
+    publish = BackgroundPublisher(EmailNotifier(sessions, SmtpMailer(inbox.settings), "UTC"))
+    recorder = NotifyingRecorder(DbCallRecorder(sessions), publish)
+    route = QueueRoute("6400", "Support", QueueSettings(time_zone="Europe/Berlin"))
+    await recorder.joined("c1", route, CallerInfo("15880123456", "Naomi Nichols"), "ch1", AT)
+    await recorder.ended("c1", "abandoned", AT + timedelta(seconds=42), None)
+    await asyncio.wait_for(publish.drain(), 30)
+    async with sessions() as check:
+        call = await check.get(QueueCall, "c1")
+        assert call is not None and call.status == "abandoned"
+    [mail] = inbox.received
+    assert mail.recipients == ["kristin@example.com"]
+    assert "Waiting time: 00:00:42\n" in mail.text
