@@ -17,22 +17,28 @@ OPENAPI_PATH: Final = "/api/v1/openapi.json"
 _REF = "#/components/schemas/"
 
 
+_KIND_TYPES: Final = {"flag": "boolean", "int": "integer", "optional_int": "integer", "choice": "string",
+                      "text": "string"}
+
+
 def _setting_schema(field: dataclasses.Field[Any]) -> dict[str, Any]:
-    default = QueueSettings().__getattribute__(field.name)
+    default = getattr(QueueSettings(), field.name)
     spec = FIELDS_BY_NAME.get(field.name)
     schema: dict[str, Any]
-    if isinstance(default, bool):
+    if spec is not None:
+        schema = {"type": _KIND_TYPES[spec.kind], "title": spec.label}
+        if spec.choices is not None:
+            schema["enum"] = [m.value for m in spec.choices]
+    elif isinstance(default, bool):
         schema = {"type": "boolean"}
     elif isinstance(default, int):
         schema = {"type": "integer"}
     elif isinstance(default, tuple):
         schema = {"type": "array"}
     else:
-        schema = {"type": "string", "nullable": default is None or "None" in str(field.type)}
-    if spec is not None:
-        schema["title"] = spec.label
-        if spec.choices is not None:
-            schema["enum"] = [m.value for m in spec.choices]
+        schema = {"type": "string"}
+    if default is None or "None" in str(field.type):
+        schema["nullable"] = True
     if not isinstance(default, tuple):
         schema["default"] = default
     return schema

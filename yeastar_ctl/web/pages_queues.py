@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 from wtforms import BooleanField, Field, IntegerField, SelectField, StringField
+from wtforms.validators import Optional
 
 from yeastar_ctl.db.account_models import Role
 from yeastar_ctl.db.enums import MemberKind
@@ -42,6 +43,8 @@ def _wtf_field(spec: SettingField) -> Field:
         return BooleanField(spec.label)
     if spec.kind == "int":
         return IntegerField(spec.label)
+    if spec.kind == "optional_int":
+        return IntegerField(spec.label, validators=[Optional()])
     if spec.kind == "choice":
         assert spec.choices is not None
         return SelectField(spec.label, choices=choices((m.value, m.value.replace("_", " ")) for m in spec.choices))
