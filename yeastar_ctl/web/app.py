@@ -15,6 +15,7 @@ from yeastar_ctl.web import (
     openapi,
     pages_apply,
     pages_auth,
+    pages_business_hours,
     pages_codes,
     pages_extensions,
     pages_queue_options,
@@ -56,7 +57,8 @@ def build_web_app(context: WebContext) -> web.Application:
     )
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static", WEBUI_DIR / "static")
-    for module in (pages_auth, pages_extensions, pages_queues, pages_queue_options, pages_codes, pages_users,
-                   pages_apply, pages_reports, api, openapi):
+    pages = (pages_auth, pages_extensions, pages_queues, pages_queue_options, pages_codes, pages_business_hours,
+             pages_users, pages_apply, pages_reports)
+    for module in (*pages, api, openapi):
         module.add_routes(app)
     return app
