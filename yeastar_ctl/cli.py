@@ -222,7 +222,8 @@ def cmd_schedule(settings: Settings, args: argparse.Namespace) -> int:
                 mailer = SmtpMailer(settings.smtp) if settings.smtp.enabled else None
                 run = await run_scheduled_report(sessions, mailer, schedule_id, now, zone=ZoneInfo(settings.timezone),
                                                  downloads=downloads_dir(settings), now=now)
-                sent = f", emailed to {', '.join(run.recipients)}" if mailer else " (email is off)"
+                sent = (" (email is off)" if mailer is None else f", not emailed: {run.email_error}" if run.email_error
+                        else f", emailed to {', '.join(run.recipients)}")
                 print(f"{run.title}: {run.path}{sent}")
                 return
             async with sessions.begin() as session:

@@ -7,11 +7,13 @@ down loses the email (logged), not the report, and the run is not repeated at th
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
+import aiosmtplib
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from yeastar_ctl.notify.mailer import Attachment, Mailer
@@ -21,6 +23,7 @@ from yeastar_ctl.reports.csv_export import write_csv
 from yeastar_ctl.reports.formatting import local_time
 from yeastar_ctl.services.scheduled_reports import get_schedule, mark_run, report_filter_of, timing_of
 
+log = logging.getLogger(__name__)
 UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -32,6 +35,7 @@ class ReportRun:
     recipients: tuple[str, ...]
     subject: str
     body: str
+    email_error: str | None = None  # the report is on disk even when the email failed
 
 
 def file_name(schedule_name: str, start: datetime, end: datetime) -> str:
@@ -69,6 +73,11 @@ async def run_scheduled_report(sessions: async_sessionmaker[AsyncSession], maile
                                schedule_id: int, due: datetime, *, zone: tzinfo, downloads: Path,
                                now: datetime) -> ReportRun:
     run = await write_report(sessions, schedule_id, due, zone=zone, downloads=downloads, now=now)
-    if mailer is not None and run.recipients:
+    if mailer is None or not run.recipients:
+        return run
+    try:
         await mailer.send(list(run.recipients), run.subject, run.body, (Attachment.of_file(run.path),))
+    except (OSError, aiosmtplib.SMTPException) as exc:
+        log.error("scheduled report %s written to %s but not emailed: %s", schedule_id, run.path, exc)
+        return replace(run, email_error=str(exc) or type(exc).__name__)
     return run

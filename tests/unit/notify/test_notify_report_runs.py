@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from smtp_inbox import Inbox
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from yeastar_ctl.config import SmtpSettings
 from yeastar_ctl.db.engine import session_factory
 from yeastar_ctl.notify.mailer import SmtpMailer
 from yeastar_ctl.notify.report_delivery import file_name, run_scheduled_report
@@ -69,3 +70,18 @@ async def test_a_run_writes_the_csv_and_emails_it(
     assert attachment.get_filename() == "Support-daily_20250623-20250623.csv"
     assert attachment.get_content_type() == "text/csv"
     assert attachment.get_payload(decode=True) == csv_bytes
+
+
+async def test_a_dead_mail_server_loses_the_email_not_the_report(
+    session: AsyncSession, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    row = await create_schedule(session, DAILY)
+    await session.commit()
+    sessions = session_factory(engine)
+    dead = SmtpMailer(SmtpSettings(host="127.0.0.1", port=1))
+    due = datetime(2025, 6, 24, 8, 0, tzinfo=BERLIN)
+    run = await run_scheduled_report(sessions, dead, row.id, due, zone=BERLIN, downloads=tmp_path, now=due)
+    assert run.email_error
+    assert run.path.read_bytes().startswith(b"Queue,Total Calls,")
+    async with sessions() as check:
+        assert (await get_schedule(check, row.id)).last_run_at == due
