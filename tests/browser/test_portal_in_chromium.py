@@ -81,7 +81,7 @@ async def shot(page: Page, name: str) -> None:
 
 async def add_extension(page: Page, url: str, number: str, name: str) -> None:
     await page.goto(f"{url}/extensions/new")
-    await page.get_by_label("Number").fill(number)
+    await page.get_by_label("Number", exact=True).fill(number)
     await page.get_by_label("Name", exact=True).fill(name)
     await page.get_by_role("button", name="Save").click()
     await expect(page.get_by_text(f"Extension {number} added.")).to_be_visible()
@@ -109,7 +109,7 @@ async def test_an_admin_sets_up_queue_6490_in_the_browser(
 
     # A wrong value: the weight's error stands next to the field and the typed values stay.
     await page.goto(f"{portal_url}/queues/new")
-    await page.get_by_label("Number").fill("6490")
+    await page.get_by_label("Number", exact=True).fill("6490")
     await page.get_by_label("Name", exact=True).fill("Billing")
     await page.get_by_label("Static agents").fill("1001, 1002")
     await page.get_by_label("Priority weight (1-999)").fill("1000")
