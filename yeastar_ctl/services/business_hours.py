@@ -15,10 +15,11 @@ from yeastar_ctl.services.validation import Problems
 
 
 def _time(problems: Problems, field: str, text: str) -> time | None:
-    try:
-        return time.fromisoformat(text) if len(text) == 5 else None
-    except ValueError:
-        pass
+    if len(text) == 5:
+        try:
+            return time.fromisoformat(text)
+        except ValueError:
+            pass
     problems.add(field, f"must be HH:MM, got {text!r}")
     return None
 
