@@ -297,3 +297,61 @@ async def test_the_callback_is_offered_after_the_auto_trigger_timeout(
     call = await eventually(lambda: call_in(sessions, "6420", "10083"), what="the callback call")
     assert call.is_callback
     assert await callback_of(sessions, call.id) == [("10083", "pending", None, None)]
+
+
+async def test_the_join_and_periodic_announcements_are_played(
+    lab: Lab, sipp: Sipp, sessions: async_sessionmaker[AsyncSession], playbacks: list[dict[str, Any]],
+) -> None:
+    await queue(lab, sessions, "6422", replace(QUICK, join_announcement="queue-thankyou",
+                                               periodic_announcement="queue-periodic-announce",
+                                               periodic_frequency_seconds=3))
+    caller = await dial(sipp, sessions, "1009", "6422", hold_ms=9000)
+
+    async def heard(media: str) -> bool:
+        return any(p["media_uri"] == media for p in playbacks)
+
+    await eventually(lambda: heard("sound:queue-thankyou"), what="the join announcement")
+    await eventually(lambda: heard("sound:queue-periodic-announce"), what="the periodic announcement")
+    await caller.expect_success(20)
+
+
+async def test_a_callback_number_shorter_than_5_digits_is_refused_and_the_caller_keeps_waiting(
+    lab: Lab, sipp: Sipp, sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await queue(lab, sessions, "6423", replace(QUICK, callback_enabled=True, callback_digit="9"))
+    caller = await press(sipp, sessions, "1008", "6423", [(1000, "9"), (2000, "1"), (300, "2"), (300, "3"), (300, "#")],
+                         hold_ms=20000)
+    call = await eventually(lambda: call_in(sessions, "6423", "1008"), what="the call")
+
+    async def refused() -> list[Any] | None:
+        return await callback_of(sessions, call.id) or None
+
+    assert await eventually(refused, what="the refused request") == [("1008", "failed", "Invalid callback number", None)]
+    await caller.expect_success(30)  # the caller stayed in the queue and hung up after 20 s
+    ended = await ended_in(sessions, "6423", "1008")
+    assert ended.status.value == "abandoned" and not ended.is_callback
+
+
+async def test_failover_to_an_extensions_voicemail(
+    lab: Lab, sipp: Sipp, sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    from yeastar_ctl.ami.client import AmiClient
+
+    await queue(lab, sessions, "6424", replace(QUICK, max_wait_seconds=2,
+                                               failover_type=DestinationType.EXTENSION_VOICEMAIL,
+                                               failover_target="1002"))
+    a = lab.settings.asterisk
+    voicemail_for: list[str] = []
+    async with AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret) as ami:
+        ami.on_event("Newexten", lambda _m, e: voicemail_for.append(str(e.get("AppData")))
+                     if e.get("Application") == "VoiceMail" else None)
+        caller = await dial(sipp, sessions, "1007", "6424", hold_ms=8000)
+        await eventually(lambda: _async_true(bool(voicemail_for)), what="the VoiceMail application")
+        await caller.expect_success(20)
+    assert voicemail_for[0].startswith("1002@default")
+    call = await ended_in(sessions, "6424", "1007")
+    assert call.reason == "timed out: voicemail of extension 1002"
+
+
+async def _async_true(value: bool) -> bool:
+    return value
