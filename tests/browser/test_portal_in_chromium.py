@@ -63,7 +63,7 @@ async def portal_url(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[str]:
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (scripts/setup installs Debian's chromium)")
+        pytest.fail(f"no Chromium at {CHROMIUM}: scripts/setup installs Debian's chromium")
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser

@@ -168,7 +168,8 @@ def _postgres(config: pytest.Config) -> PostgresServer:
         if external:
             state.server = PostgresServer(external)
         elif not (PG_BIN_DIR / "initdb").exists():
-            pytest.skip(f"no PostgreSQL at {PG_BIN_DIR} and {PG_URL_ENV} is not set")
+            # scripts/setup installs the server: its absence is a broken set-up, not a reason to skip.
+            pytest.fail(f"no PostgreSQL at {PG_BIN_DIR} and {PG_URL_ENV} is not set (run scripts/setup)")
         else:
             state.server = start_postgres()
     return state.server
