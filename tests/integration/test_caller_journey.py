@@ -52,6 +52,14 @@ async def ended_in(sessions: async_sessionmaker[AsyncSession], number: str, call
     return await eventually(check, what=f"the call from {caller} in {number} ended")
 
 
+async def heard(playbacks: list[dict[str, Any]], media: str) -> bool:
+    return any(p["media_uri"] == media for p in playbacks)
+
+
+async def happened(events: list[Any]) -> bool:
+    return bool(events)
+
+
 @pytest.fixture
 async def playbacks(lab: Lab) -> AsyncIterator[list[dict[str, Any]]]:
     """Every PlaybackStarted in Asterisk, seen by an observer app subscribed to all events."""
@@ -78,11 +86,8 @@ async def test_the_caller_hears_the_position_announcement(
                                                position_frequency_seconds=2))
     caller = await dial(sipp, sessions, "1009", "6410", hold_ms=12000)  # "you are next" lasts 5.4 s
 
-    async def heard(media: str) -> bool:
-        return any(p["media_uri"] == media for p in playbacks)
-
-    await eventually(lambda: heard("sound:queue-youarenext"), what="'you are next'")
-    await eventually(lambda: heard("sound:queue-thankyou"), what="'thank you for your patience'")
+    await eventually(lambda: heard(playbacks, "sound:queue-youarenext"), what="'you are next'")
+    await eventually(lambda: heard(playbacks, "sound:queue-thankyou"), what="'thank you for your patience'")
     await caller.expect_success(20)
 
 
@@ -307,11 +312,8 @@ async def test_the_join_and_periodic_announcements_are_played(
                                                periodic_frequency_seconds=3))
     caller = await dial(sipp, sessions, "1009", "6422", hold_ms=9000)
 
-    async def heard(media: str) -> bool:
-        return any(p["media_uri"] == media for p in playbacks)
-
-    await eventually(lambda: heard("sound:queue-thankyou"), what="the join announcement")
-    await eventually(lambda: heard("sound:queue-periodic-announce"), what="the periodic announcement")
+    await eventually(lambda: heard(playbacks, "sound:queue-thankyou"), what="the join announcement")
+    await eventually(lambda: heard(playbacks, "sound:queue-periodic-announce"), what="the periodic announcement")
     await caller.expect_success(20)
 
 
@@ -346,12 +348,9 @@ async def test_failover_to_an_extensions_voicemail(
         ami.on_event("Newexten", lambda _m, e: voicemail_for.append(str(e.get("AppData")))
                      if e.get("Application") == "VoiceMail" else None)
         caller = await dial(sipp, sessions, "1007", "6424", hold_ms=8000)
-        await eventually(lambda: _async_true(bool(voicemail_for)), what="the VoiceMail application")
+        await eventually(lambda: happened(voicemail_for), what="the VoiceMail application")
         await caller.expect_success(20)
     assert voicemail_for[0].startswith("1002@default")
     call = await ended_in(sessions, "6424", "1007")
     assert call.reason == "timed out: voicemail of extension 1002"
 
-
-async def _async_true(value: bool) -> bool:
-    return value

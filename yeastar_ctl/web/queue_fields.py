@@ -56,7 +56,7 @@ QUEUE_SETTING_FIELDS: Final[tuple[SettingField, ...]] = (
     SettingField("show_missed_on_phone", "Show missed queue calls on the agent's phone", AGENT_OPTIONS, "flag"),
     SettingField("join_announcement", "Join announcement (prompt)", PROMPT, "text"),
     SettingField("play_full_join_announcement", "Play the full join announcement first", PROMPT, "flag"),
-    SettingField("ringback_tone", "Ringback tone (empty: ringing; else a music-on-hold class)", PROMPT, "text"),
+    SettingField("ringback_tone", "Ringback tone (ring: the ringing tone; else a music-on-hold class; empty: the music on hold)", PROMPT, "text"),
     SettingField("music_on_hold", "Music on hold", PROMPT, "text"),
     SettingField("periodic_announcement", "Periodic announcement (prompt)", PROMPT, "text"),
     SettingField("periodic_frequency_seconds", "Periodic announcement every (s)", PROMPT, "int"),
