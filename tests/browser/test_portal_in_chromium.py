@@ -1,9 +1,8 @@
 """An administrator sets up a queue in a real browser: log in, add two extensions, create queue
 6490 with both as agents, see a wrong value refused next to its field, apply, read a report and
-download it. Screenshots of the main pages go to docs/screenshots/.
+download it. Screenshots of the main pages go under the test run's output (tests/support/browser.py).
 
-The portal runs in-process on a free 127.0.0.1 port with no Asterisk; the browser is Debian's
-Chromium driven by Playwright (never a browser Playwright downloads itself). The fixtures live
+The portal runs in-process on a free 127.0.0.1 port with no Asterisk. The portal fixture lives
 here rather than in a conftest, whose module name every test directory shares."""
 
 from __future__ import annotations
@@ -15,18 +14,16 @@ from typing import Final
 
 import pytest
 from aiohttp import web
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, expect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from browser import add_extension, shot
 from yeastar_ctl.ami.client import AmiClient
 from yeastar_ctl.config import Settings, WebSettings
 from yeastar_ctl.db.engine import session_factory
 from yeastar_ctl.services import queues as queue_service
 from yeastar_ctl.services.users import create_user
 from yeastar_ctl.web.app import Health, WebContext, build_web_app
-
-CHROMIUM: Final = Path("/usr/bin/chromium")
-CHROMIUM_ARGS: Final = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def free_port() -> int:
@@ -60,31 +57,7 @@ async def portal_url(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[str]:
     await ami.close()
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: scripts/setup installs Debian's chromium")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
-
-
-SCREENSHOTS: Final = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD: Final = "a browser test password"
-
-
-async def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-async def add_extension(page: Page, url: str, number: str, name: str) -> None:
-    await page.goto(f"{url}/extensions/new")
-    await page.get_by_label("Number", exact=True).fill(number)
-    await page.get_by_label("Name", exact=True).fill(name)
-    await page.get_by_role("button", name="Save").click()
-    await expect(page.get_by_text(f"Extension {number} added.")).to_be_visible()
 
 
 async def test_an_admin_sets_up_queue_6490_in_the_browser(

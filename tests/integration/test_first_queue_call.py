@@ -125,16 +125,16 @@ async def test_maximum_waiting_time_sends_the_caller_to_the_failover_and_counts_
     from yeastar_ctl.services.queues import create_queue, get_by_number, set_members
 
     async with sessions.begin() as session:
-        if await get_by_number(session, "6401") is None:
-            await create_queue(session, "6401", "Short wait", replace(QueueSettings(), max_wait_seconds=3))
-            await set_members(session, "6401", static=[("1002", 1)], dynamic=[])
+        if await get_by_number(session, "6409") is None:
+            await create_queue(session, "6409", "Short wait", replace(QueueSettings(), max_wait_seconds=3))
+            await set_members(session, "6409", static=[("1002", 1)], dynamic=[])
     applied = lab.ctl("apply")
     assert "extensions.conf" in applied.stdout.splitlines()[0]  # the new queue number is dialable
 
-    caller = await dial(sipp, sessions, "1004", "6401", hold_ms=60000)
+    caller = await dial(sipp, sessions, "1004", "6409", hold_ms=60000)
     await caller.expect_success(20)  # Asterisk hung up on the caller (failover: Hang up)
     call = await ended_call(sessions, "1004")
     assert call.status.value == "missed"
     assert call.reason == "timed out"
-    assert call.queue_number == "6401"
+    assert call.queue_number == "6409"
     assert 3 <= call.ring_seconds <= 5
