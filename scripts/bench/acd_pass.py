@@ -9,6 +9,12 @@ interval, some callbacks) and times `decide` with time.perf_counter.
     .venv/bin/python scripts/bench/acd_pass.py            # the full sweep
     .venv/bin/python scripts/bench/acd_pass.py --quick    # fewer repetitions
     .venv/bin/python scripts/bench/acd_pass.py --profile 1000x500   # cProfile one size
+    .venv/bin/python scripts/bench/acd_pass.py --save-decisions /tmp/before.pickle
+    .venv/bin/python scripts/bench/acd_pass.py --compare-decisions /tmp/before.pickle
+
+`--save-decisions` decides a fixed set of snapshots (see `equality_snapshots`) and saves every
+decision in full (offers, failovers, each trace line, wake-up, priorities); after a change to
+the core, `--compare-decisions` decides the same snapshots again and reports any difference.
 
 Target (ACD issue): median pass under 5 ms at 1,000 waiting calls, and growth no worse than
 linear in (waiting calls x agents). Results and analysis: docs/performance.md.
@@ -20,6 +26,7 @@ import argparse
 import cProfile
 import gc
 import math
+import pickle
 import platform
 import pstats
 import random
@@ -28,7 +35,8 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Sequence
+from dataclasses import replace
+from typing import Any, Iterator, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -199,6 +207,68 @@ def run(scale: float) -> None:
           f"median at 1,000 calls x 500 agents {at_target:.1f} ms: target {'MET' if at_target < TARGET_MS else 'NOT met'}")
 
 
+def equality_snapshots(examples: int) -> Iterator[tuple[str, Snapshot]]:
+    """A fixed, named set of snapshots for `--save-decisions` / `--compare-decisions`: `examples`
+    decoded from seeded random bytes by the property tests' decoder, each also with the edge
+    cases the runtime can produce (a queue deleted while its callers wait and its agents still
+    list it, an agent listed twice in a queue, a last Rrmemory agent who is not a member), and
+    benchmark snapshots with and without shared wrap-up and Rrmemory memory."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "unit" / "acd"))
+    from test_engine_properties import BLOB, decode_snapshot
+
+    for i in range(examples):
+        rng = random.Random(i)
+        s = decode_snapshot(rng.randbytes(BLOB))
+        yield f"decoded {i}", s
+        if len(s.queues) > 1:
+            gone = rng.choice(sorted(s.queues))
+            yield f"decoded {i} without queue {gone}", replace(s, queues={n: q for n, q in s.queues.items() if n != gone})
+        listed = [a for a in s.agents.values() if a.memberships]
+        if listed:
+            a = rng.choice(listed)
+            twice = replace(rng.choice(a.memberships), position=rng.randint(1, 6), paused=not a.memberships[0].paused)
+            agents = {**s.agents, a.extension: replace(a, memberships=(*a.memberships, twice))}
+            yield f"decoded {i} with {a.extension} twice in {twice.queue}", replace(s, agents=agents)
+        yield f"decoded {i} with a stranger last", replace(s, rr_last={n: "9999" for n in s.queues})
+    for calls, agents in [(c, 500) for c in CALL_SWEEP if c <= 5000] + [(1000, a) for a in AGENT_SWEEP]:
+        for seed in (1, 2):
+            s = build(calls, agents, seed=seed)
+            yield f"bench {calls}x{agents} seed {seed}", s
+            yield f"bench {calls}x{agents} seed {seed} shared wrap-up", replace(s, shared_wrapup=True)
+            yield f"bench {calls}x{agents} seed {seed} no rr memory", replace(s, rr_last={})
+
+
+def plain_decision(snapshot: Snapshot) -> tuple[Any, ...]:
+    """The decision as plain values, traces and priorities with their order."""
+    d = decide(snapshot)
+    return (d.offers, d.failovers, list(d.traces.items()), d.next_wakeup, list(d.priorities.items()))
+
+
+def save_decisions(path: str, examples: int) -> None:
+    saved = {name: plain_decision(s) for name, s in equality_snapshots(examples)}
+    with open(path, "wb") as f:
+        pickle.dump(saved, f)
+    lines = sum(len(t) for d in saved.values() for _, t in d[2])
+    print(f"saved {len(saved)} decisions ({sum(len(d[0]) for d in saved.values())} offers, {lines} trace lines) to {path}")
+
+
+def compare_decisions(path: str, examples: int) -> None:
+    with open(path, "rb") as f:
+        saved = pickle.load(f)
+    checked, differ = 0, []
+    for name, s in equality_snapshots(examples):
+        checked += 1
+        if plain_decision(s) != saved[name]:
+            differ.append(name)
+    if checked != len(saved):
+        differ.append(f"{len(saved)} decisions saved, {checked} snapshots decided: not the same set")
+    print(f"{checked} snapshots decided, {len(differ)} differ from {path}")
+    for name in differ[:20]:
+        print(f"  differs: {name}")
+    if differ:
+        sys.exit(1)
+
+
 def profile(size: str, top: int) -> None:
     calls, agents = (int(x) for x in size.split("x"))
     snapshot = build(calls, agents)
@@ -218,8 +288,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a third of the repetitions")
     parser.add_argument("--profile", metavar="CALLSxAGENTS", help="cProfile three passes of one size instead")
     parser.add_argument("--top", type=int, default=25, help="rows of the profile to print")
+    parser.add_argument("--save-decisions", metavar="FILE", help="save the decisions of the equality snapshots")
+    parser.add_argument("--compare-decisions", metavar="FILE", help="compare decisions with those saved in FILE")
+    parser.add_argument("--examples", type=int, default=2000, help="decoded snapshots for the two above")
     args = parser.parse_args()
-    if args.profile:
+    if args.save_decisions:
+        save_decisions(args.save_decisions, args.examples)
+    elif args.compare_decisions:
+        compare_decisions(args.compare_decisions, args.examples)
+    elif args.profile:
         profile(args.profile, args.top)
     else:
         run(1 / 3 if args.quick else 1.0)
