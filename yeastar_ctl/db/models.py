@@ -14,6 +14,7 @@ from yeastar_ctl.db.config_models import (
     QueueMember,
     QueueOptions,
 )
+from yeastar_ctl.db.contact_models import CONTACT_OPTIONS_ID, CompanyContact, ContactMatchOptions
 from yeastar_ctl.db.event_models import AgentEvent, CallbackRequest, QueueCall, RingAttempt, SurveyResult
 from yeastar_ctl.db.schedule_models import ScheduledReport
 
@@ -25,6 +26,9 @@ __all__ = [
     "AgentEvent",
     "BusinessHours",
     "CallbackRequest",
+    "CompanyContact",
+    "CONTACT_OPTIONS_ID",
+    "ContactMatchOptions",
     "Extension",
     "FeatureCode",
     "Holiday",
