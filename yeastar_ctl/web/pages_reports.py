@@ -27,6 +27,8 @@ from yeastar_ctl.web.auth import Account, current_account, page
 from yeastar_ctl.web.context import context_of
 from yeastar_ctl.web.forms import choices
 from yeastar_ctl.web.render import render
+from yeastar_ctl.web.report_charts import chart_for
+from yeastar_ctl.web.svg_chart import render_svg
 
 ROWS_SHOWN: Final = 500  # the page shows the first rows; the CSV has them all
 REPORT_CHOICES: Final = choices((k.value, k.value.replace("-", " ").capitalize()) for k in ReportKind)
@@ -54,6 +56,12 @@ class Shown:
     columns: tuple[str, ...]
     rows: list[Row]
     truncated: bool
+    chart: str = ""  # inline SVG markup (its texts escaped by svg_chart), or nothing
+
+    @classmethod
+    def of(cls, kind: str, title: str, columns: tuple[str, ...], rows: list[Row], truncated: bool) -> Shown:
+        chart = chart_for(kind, title, columns, rows)
+        return cls(title, columns, rows, truncated, render_svg(chart, element_id="report-chart") if chart else "")
 
 
 class NoQueues(ServiceError):
@@ -103,13 +111,14 @@ def _words(text: str | None) -> tuple[str, ...]:
 async def _show(request: web.Request, form: ReportForm, filter_: ReportFilter) -> Shown:
     ctx = context_of(request)
     async with ctx.sessions() as session:
-        table = await build_report(session, form.type.data or "", filter_, ctx.zone, ctx.clock())
+        kind = form.type.data or ""
+        table = await build_report(session, kind, filter_, ctx.zone, ctx.clock())
         rows: list[Row] = []
         async for row in table.rows:
             if len(rows) == ROWS_SHOWN:
-                return Shown(table.title, table.columns, rows, truncated=True)
+                return Shown.of(kind, table.title, table.columns, rows, truncated=True)
             rows.append(row)
-    return Shown(table.title, table.columns, rows, truncated=False)
+    return Shown.of(kind, table.title, table.columns, rows, truncated=False)
 
 
 def _problem(form: ReportForm, error: ServiceError) -> str:
