@@ -1,6 +1,13 @@
 """All mapped classes in one import; importing this registers every table on the metadata."""
 
 from yeastar_ctl.db.account_models import ApiToken, Role, User
+from yeastar_ctl.db.call_log_models import (
+    CallLogDeletion,
+    CallNote,
+    CallProcessingChange,
+    QueueCallLogViewer,
+    QueuePanelPermissions,
+)
 from yeastar_ctl.db.config_models import (
     QUEUE_OPTIONS_ID,
     BusinessHours,
@@ -25,6 +32,9 @@ __all__ = [
     "QUEUE_OPTIONS_ID",
     "AgentEvent",
     "BusinessHours",
+    "CallLogDeletion",
+    "CallNote",
+    "CallProcessingChange",
     "CallbackRequest",
     "CompanyContact",
     "CONTACT_OPTIONS_ID",
@@ -36,9 +46,11 @@ __all__ = [
     "PresenceRule",
     "Queue",
     "QueueCall",
+    "QueueCallLogViewer",
     "QueueManager",
     "QueueMember",
     "QueueOptions",
+    "QueuePanelPermissions",
     "RingAttempt",
     "ScheduledReport",
     "SurveyResult",
