@@ -23,6 +23,7 @@ from yeastar_ctl.db.config_models import (
 )
 from yeastar_ctl.db.contact_models import CONTACT_OPTIONS_ID, CompanyContact, ContactMatchOptions
 from yeastar_ctl.db.event_models import AgentEvent, CallbackRequest, QueueCall, RingAttempt, SurveyResult
+from yeastar_ctl.db.extension_call_models import ExtensionCall
 from yeastar_ctl.db.schedule_models import ScheduledReport
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "CONTACT_OPTIONS_ID",
     "ContactMatchOptions",
     "Extension",
+    "ExtensionCall",
     "FeatureCode",
     "Holiday",
     "PauseReason",
