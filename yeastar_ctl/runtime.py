@@ -27,6 +27,7 @@ from yeastar_ctl.telephony.distributor import Distributor
 from yeastar_ctl.telephony.service_ports import (
     DbAutoPause,
     DbCallRecorder,
+    DbContactLookup,
     DbQueueDirectory,
     load_routing_config,
 )
@@ -64,7 +65,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         ari, events, app_name=a.app_name, directory=DbQueueDirectory(sessions),
         recorder=notifications.recorder(DbCallRecorder(sessions)), distributor=distributor, devices=devices,
         features=features, lamps=lamps, prompts=prompts, online=online, new_call_id=lambda at: make_call_id(at, rng),
-        time_zone=settings.timezone,
+        time_zone=settings.timezone, contacts=DbContactLookup(sessions),
     )
     ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)
     ami.on_event("ContactStatus", online.on_contact_status)

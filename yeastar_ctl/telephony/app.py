@@ -19,7 +19,7 @@ from yeastar_ctl.telephony.distributor import Distributor
 from yeastar_ctl.telephony.feature_codes import FeatureCodes
 from yeastar_ctl.telephony.media import Prompts
 from yeastar_ctl.telephony.online_status import OnlineStatus
-from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, QueueDirectory
+from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, ContactLookup, QueueDirectory
 from yeastar_ctl.telephony.queue_call import QueueCallFlow
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,10 @@ class StasisApp:
         new_call_id: Callable[[datetime], str],
         clock: Callable[[], datetime] = utc_now,
         time_zone: str = "UTC",
+        contacts: ContactLookup | None = None,
     ) -> None:
         self._time_zone = time_zone
+        self._contacts = contacts
         self._started = False
         self.ari = ari
         self.app_name = app_name
@@ -157,7 +159,7 @@ class StasisApp:
             route=route, caller_channel_id=channel_id,
             caller=CallerInfo(caller.get("number", ""), caller.get("name", "")),
             call_id=self._new_call_id(self._clock()), app=self.app_name, clock=self._clock,
-            prompts=self.prompts, time_zone=self._time_zone,
+            prompts=self.prompts, time_zone=self._time_zone, contacts=self._contacts,
         )
         self.track(channel_id, flow)
         self._spawn(flow.run())

@@ -29,6 +29,12 @@ class CallerInfo:
     name: str
 
 
+class ContactLookup(Protocol):
+    async def __call__(self, number: str) -> str | None:
+        """The company contact's name for a caller's number (per the match options), or None."""
+        ...
+
+
 class QueueDirectory(Protocol):
     async def queue_route(self, number: str) -> QueueRoute | None: ...
 

@@ -24,7 +24,7 @@ from yeastar_ctl.telephony.destinations import Destination, send_to
 from yeastar_ctl.telephony.distributor import Distributor, LiveEntry
 from yeastar_ctl.telephony.hangup_causes import ring_result
 from yeastar_ctl.telephony.media import Prompts, media_uri
-from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, QueueRoute
+from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, ContactLookup, QueueRoute
 from yeastar_ctl.telephony.waiting import WaitingMedia
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,9 @@ class QueueCallFlow:
     clock: Clock
     prompts: Prompts
     time_zone: str = "UTC"  # the system's, for queues without their own
+    contacts: ContactLookup | None = None
+    # Seed, Company Contacts matching: the agents' phones show the contact's name when one matches.
+    agent_caller_name: str | None = None
     media: WaitingMedia | None = None
     media_task: asyncio.Task[None] | None = None
     redirected: bool = False  # the caller went on in the dialplan: not ours to hang up
@@ -183,6 +186,7 @@ class QueueCallFlow:
         await self.recorder.joined(self.call_id, self.route, self.caller, self.caller_channel_id, self.joined_at)
         if settings.time_condition_enabled and await self._closed():
             return
+        await self._match_contact()
         self.media = WaitingMedia(self.ari, self.prompts, self.caller_channel_id, settings, self._position)
         if settings.play_full_join_announcement:
             await self.media.join_announcement()
@@ -207,6 +211,18 @@ class QueueCallFlow:
                 await self._end("abandoned", "caller hung up")
         else:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _match_contact(self) -> None:
+        if self.contacts is None:
+            return
+        try:
+            name = await self.contacts(self.caller.number)
+        except Exception:
+            # The phones then show the caller ID as it came: not worth failing the call for.
+            log.exception("cannot match call %s against the company contacts", self.call_id)
+            return
+        # A '"' would end the quoted name in the caller ID string.
+        self.agent_caller_name = name.replace('"', "'") if name else None
 
     async def _wait_with_media(self, join_announcement: bool) -> None:
         assert self.media is not None
@@ -289,7 +305,7 @@ class QueueCallFlow:
             try:
                 await self.ari.channels.originate(
                     f"PJSIP/{agent}", app=self.app, app_args=["agent", self.call_id],
-                    caller_id=f'"{self.caller.name}" <{self.caller.number}>', timeout=timeout,
+                    caller_id=f'"{self.agent_caller_name or self.caller.name}" <{self.caller.number}>', timeout=timeout,
                     channel_id=channel_id, variables=self._ring_variables(),
                 )
             except AriError as exc:

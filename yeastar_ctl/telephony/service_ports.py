@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from yeastar_ctl.services import call_events
+from yeastar_ctl.services import call_events, contacts
 from yeastar_ctl.db.enums import AgentEventSource, Presence
 from yeastar_ctl.services.agent_state import load_agent_states, pause_agent
 from yeastar_ctl.services.business_hours import load_time_table
@@ -46,6 +46,18 @@ async def load_routing_config(sessions: async_sessionmaker[AsyncSession]) -> Rou
         shared_wrapup=snapshot.queue_options.shared_wrapup,
         do_not_disturb=frozenset(e.number for e in snapshot.extensions if e.presence == Presence.DO_NOT_DISTURB),
     )
+
+
+class DbContactLookup:
+    """Seed, Company Contacts matching: the options and contacts are read per call, so a change
+    applies to the next call."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __call__(self, number: str) -> str | None:
+        async with self._sessions() as session:
+            return await contacts.match_caller(session, number)
 
 
 class DbAutoPause:
