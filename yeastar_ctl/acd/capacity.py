@@ -8,23 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Mapping
+from typing import Container, Iterable, Mapping
 
-from yeastar_ctl.acd.eligibility import wrapup_ends
-from yeastar_ctl.acd.model import Agent, QueuePolicy
+from yeastar_ctl.acd.eligibility import queue_wrapup_ends, shared_wrapup_ends
+from yeastar_ctl.acd.model import Agent, Membership, QueuePolicy
 from yeastar_ctl.acd.vocabulary import DeviceStatus, EmptyCondition, FailoverReason
 
 
-def members_of(queue: str, agents: Mapping[str, Agent]) -> list[Agent]:
-    return [a for a in agents.values() if a.membership(queue) is not None]
-
-
 def _absent(
-    agent: Agent, queue: QueuePolicy, conditions: frozenset[EmptyCondition], *,
-    now: datetime, queues: Mapping[str, QueuePolicy], shared_wrapup: bool, ringing: set[str],
+    agent: Agent, membership: Membership, queue: QueuePolicy, conditions: frozenset[EmptyCondition], *,
+    now: datetime, queues: Mapping[str, QueuePolicy], shared_wrapup: bool, ringing: Container[str],
 ) -> bool:
-    membership = agent.membership(queue.number)
-    assert membership is not None
+    """`membership`: the agent's membership of `queue`."""
     if not membership.static and not membership.logged_in:
         return True
     if EmptyCondition.UNAVAILABLE in conditions and (agent.device == DeviceStatus.OFFLINE or agent.do_not_disturb):
@@ -32,7 +27,7 @@ def _absent(
     if EmptyCondition.PAUSED in conditions and membership.paused:
         return True
     if EmptyCondition.BUSY in conditions:
-        ends = wrapup_ends(agent, queue, queues, shared_wrapup)
+        ends = shared_wrapup_ends(agent, queues) if shared_wrapup else queue_wrapup_ends(membership, queue)  # wrapup_ends
         if agent.device in (DeviceStatus.IN_USE, DeviceStatus.RINGING) or agent.extension in ringing:
             return True
         if ends is not None and now < ends:
@@ -45,9 +40,21 @@ def queue_is_empty(
     now: datetime, queues: Mapping[str, QueuePolicy], shared_wrapup: bool, ringing: Iterable[str] = (),
 ) -> bool:
     ringing_set = set(ringing)
+    return members_absent(
+        queue, conditions, ((a, m) for a in agents.values() if (m := a.membership(queue.number)) is not None),
+        now=now, queues=queues, shared_wrapup=shared_wrapup, ringing=ringing_set,
+    )
+
+
+def members_absent(
+    queue: QueuePolicy, conditions: frozenset[EmptyCondition], members: Iterable[tuple[Agent, Membership]], *,
+    now: datetime, queues: Mapping[str, QueuePolicy], shared_wrapup: bool, ringing: Container[str],
+) -> bool:
+    """`queue_is_empty`, given the queue's members, each with its membership of the queue: a
+    decision pass has them at hand."""
     return all(
-        _absent(a, queue, conditions, now=now, queues=queues, shared_wrapup=shared_wrapup, ringing=ringing_set)
-        for a in members_of(queue.number, agents)
+        _absent(a, m, queue, conditions, now=now, queues=queues, shared_wrapup=shared_wrapup, ringing=ringing)
+        for a, m in members
     )
 
 

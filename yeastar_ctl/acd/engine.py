@@ -7,11 +7,12 @@ offered to at most one entry at a time.
 
 How a pass stays cheap (docs/performance.md, "ACD decision pass"): what is the same for every
 call of a queue is worked out once per pass, not per call. `_QueueInPass` holds it for one
-queue: its members in list order, which of them cannot be rung and the trace line that says
-why, Leave Empty's verdict, and the orders of the ring strategies that look at the whole queue.
-All that changes during a pass is who has been offered a call, and that only grows: an agent
-offered a call is taken out of the free members of each of its queues, and once a queue has no
-free member left, every later call of that queue gets the same trace, one shared tuple.
+queue: its members in list order, which of them are free to be rung, Leave Empty's verdict, and
+the orders of the ring strategies that look at the whole queue. All that changes during a pass
+is who has been offered a call, and that only grows: an agent offered a call is taken out of the
+free members of each of its queues and added to each one's `SkipTable` (the members who cannot
+be rung, with the reason). A call's trace is noted as a recipe, the table's version and what
+the call adds to it, and rendered into text only when it is read (`traces.Traces`).
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from operator import itemgetter
 
-from yeastar_ctl.acd.capacity import queue_is_empty
+from yeastar_ctl.acd.capacity import members_absent
 from yeastar_ctl.acd.eligibility import shared_wrapup_ends, unavailable_reasons
 from yeastar_ctl.acd.model import Agent, Decision, Failover, Offer, QueuePolicy, Snapshot, WaitingEntry
-from yeastar_ctl.acd.priority import priority
-from yeastar_ctl.acd.strategies import Candidate, list_order, order_candidates, queue_order
+from yeastar_ctl.acd.priority import fixed_priority, priority
+from yeastar_ctl.acd.strategies import Candidate, list_order, order_listed, queue_order
+from yeastar_ctl.acd.traces import (
+    LEAVE_EMPTY_TRACE, TAKEN, Recipe, SkipTable, Traces, as_is, gone_trace, offer_trace, retry_trace,
+    ringing_trace, timed_out_trace, waiting_trace,
+)
 from yeastar_ctl.acd.vocabulary import FailoverReason, RingStrategy
 
 STRATEGY_LABELS = {
@@ -36,8 +40,8 @@ STRATEGY_LABELS = {
     RingStrategy.RRMEMORY: "Rrmemory",
     RingStrategy.LINEAR: "Linear",
 }
-
-NO_AGENT_AVAILABLE = "no agent available: waiting"
+# The strategies whose order depends on the whole queue, not on the candidates alone.
+_WHOLE_QUEUE = (RingStrategy.RRMEMORY, RingStrategy.LINEAR)
 
 
 def deadline_of(entry: WaitingEntry, queue: QueuePolicy) -> datetime:
@@ -70,45 +74,24 @@ class _QueueInPass:
         self.strategy = policy.equal_skill_strategy if policy.skill_based else policy.strategy
         self.label = STRATEGY_LABELS[self.strategy]
         self.max_wait = timedelta(seconds=policy.max_wait)
+        self.fixed_priority = fixed_priority(policy)
+        # Whether the agents a call already rang in its round are left out (not with plain Ring All).
+        self.rounds = policy.skill_based or self.strategy != RingStrategy.RING_ALL
         self.is_empty: bool | None = None  # Leave Empty's verdict, once asked
         # Filled in by `_Pass.find_free_members` when the first call looks for an agent here:
-        self.skip_lines: list[str | None] | None = None  # per member: why it cannot be rung; None: free
+        self.table: SkipTable | None = None
         self.free: dict[str, Candidate] = {}  # the free members, in list order
-        self.slot: dict[str, int] = {}  # a free member's index in `members` and `skip_lines`
-        self._skips: tuple[str, ...] | None = None  # `skip_lines` without the Nones
-        self._waiting: tuple[str, ...] | None = None  # the trace of a call that finds no free member
         self._ranks: dict[int | None, dict[str, int]] = {}  # see `ring_order`
 
-    def take(self, extension: str, line: str) -> None:
-        """The free member `extension` was offered a call, of this queue or another one."""
-        assert self.skip_lines is not None
-        del self.free[extension]
-        self.skip_lines[self.slot.pop(extension)] = line
-        self._skips = self._waiting = None
-
-    def skips(self) -> tuple[str, ...]:
-        """A call's first trace lines: one per member who cannot be rung, in list order."""
-        if self._skips is None:
-            assert self.skip_lines is not None
-            self._skips = tuple(filter(None, self.skip_lines))
-        return self._skips
-
-    def waiting_trace(self) -> tuple[str, ...]:
-        """The whole trace of a call that finds no free member. Free members only get fewer, so
-        once there are none, this is the trace of every later call of the queue in the pass."""
-        if self._waiting is None:
-            self._waiting = (*self.skips(), NO_AGENT_AVAILABLE)
-        return self._waiting
-
     def ring_order(self, pool: list[Candidate], top: int | None, rr_last: str | None, rng: random.Random) -> list[Candidate]:
-        """`order_candidates` for the queue's strategy. Rrmemory goes round the whole queue (with
-        skills: the tier), and Linear's static/dynamic/mixed is the whole queue's make-up: their
-        order over the queue is worked out once (Rrmemory with skills: once per tier) and each
-        call's pool is sorted by it (see `strategies.queue_order`). The other strategies look at
-        the pool alone, which is small."""
+        """`order_candidates` for the queue's strategy; `pool` is in list order. Rrmemory goes
+        round the whole queue (with skills: the tier), and Linear's static/dynamic/mixed is the
+        whole queue's make-up: their order over the queue is worked out once (Rrmemory with
+        skills: once per tier) and each call's pool is sorted by it (see
+        `strategies.queue_order`). The other strategies look at the pool alone, which is small."""
         strategy = self.strategy
-        if strategy not in (RingStrategy.RRMEMORY, RingStrategy.LINEAR):
-            return order_candidates(strategy, pool, all_members=self.members, rr_last=rr_last, rng=rng)
+        if strategy not in _WHOLE_QUEUE:
+            return order_listed(strategy, pool, rng=rng)
         tier = top if strategy == RingStrategy.RRMEMORY else None
         rank = self._ranks.get(tier)
         if rank is None:
@@ -124,7 +107,8 @@ class _Pass:
         self.rng = random.Random(snapshot.random_seed)
         self.ringing_for = {agent: e.id for e in snapshot.entries for agent in e.ringing}
         self.engaged: set[str] = set(self.ringing_for)
-        self.traces: dict[str, tuple[str, ...]] = {e.id: () for e in snapshot.entries}
+        # Every entry gets its recipe during the pass; the traces keep the entries' order.
+        self.recipes: dict[str, Recipe] = dict.fromkeys([e.id for e in snapshot.entries], (as_is, ()))
         # Each time noted is after `now`: a deadline, retry or wrap-up still to come.
         self.wakeups: list[datetime] = []
         members = members_by_queue(snapshot.agents.values(), (q.number for q in snapshot.queues.values()))
@@ -132,58 +116,40 @@ class _Pass:
         self.free_in: dict[str, list[_QueueInPass]] = {}  # agent -> the queues where it is free
         self._shared_wrapup_ends: dict[str, datetime | None] | None = None
 
-    def failover(self, entry: WaitingEntry) -> FailoverReason | None:
-        queue = self.queues.get(entry.queue)
-        if queue is None:
-            self.traces[entry.id] = (f"queue {entry.queue} no longer exists",)
-            return FailoverReason.QUEUE_EMPTY
-        deadline = entry.deadline or entry.joined_at + queue.max_wait  # deadline_of
-        if self.now >= deadline:
-            self.traces[entry.id] = (f"waited until {deadline:%H:%M:%S}: the maximum waiting time is reached",)
-            return FailoverReason.TIMED_OUT
-        self.wakeups.append(deadline)
-        # A caller whose call is ringing an agent right now has an agent: Leave Empty waits.
-        if queue.policy.leave_when_empty is not None and not entry.callback and not entry.ringing and self.is_empty(queue):
-            self.traces[entry.id] = ("no agent can take calls (Leave Empty)",)
-            return FailoverReason.QUEUE_EMPTY
-        return None
-
     def is_empty(self, queue: _QueueInPass) -> bool:
         """Leave Empty's verdict, once per queue: it does not depend on the call."""
         if queue.is_empty is None:
-            policy = queue.policy
+            policy, agents = queue.policy, self.s.agents
             assert policy.leave_when_empty is not None
-            members = {extension: self.s.agents[extension] for extension, _ in queue.members}
-            queue.is_empty = queue_is_empty(
-                policy, policy.leave_when_empty, members, now=self.now, queues=self.s.queues,
-                shared_wrapup=self.s.shared_wrapup, ringing=self.ringing_for,
+            queue.is_empty = members_absent(
+                policy, policy.leave_when_empty, ((agents[extension], m) for extension, m in queue.members),
+                now=self.now, queues=self.s.queues, shared_wrapup=self.s.shared_wrapup, ringing=self.ringing_for,
             )
         return queue.is_empty
 
-    def find_free_members(self, queue: _QueueInPass) -> None:
-        """Who of the queue's members can be rung in this pass, and the trace line of each of the
-        others. None of it depends on the call: "ringing for another call" means "ringing at
+    def find_free_members(self, queue: _QueueInPass) -> SkipTable:
+        """Who of the queue's members can be rung in this pass, and why each of the others
+        cannot. None of it depends on the call: "ringing for another call" means "ringing at
         all", as calls that are ringing never look for an agent."""
-        skip_lines: list[str | None] = []
-        reasons = unavailable_reasons(
+        reasons: list[str | None] = []
+        engaged, free, free_in, wakeups = self.engaged, queue.free, self.free_in, self.wakeups
+        found = unavailable_reasons(
             queue.policy, queue.members, self.s.agents, now=self.now,
             wrapup_ends=self.shared_wrapup_ends_by_agent(), ringing=self.ringing_for,
         )
-        engaged, free, slot, free_in = self.engaged, queue.free, queue.slot, self.free_in
-        for candidate, (reason, wrapup_ends) in zip(queue.members, reasons, strict=True):
-            extension = candidate[0]
-            if reason is not None:
-                skip_lines.append(f"{extension}: skipped, {reason}")
-                if wrapup_ends is not None:
-                    self.wakeups.append(wrapup_ends)  # no event will say that it is over
-            elif extension in engaged:
-                skip_lines.append(_taken_line(extension))
-            else:
-                free[extension] = candidate
-                slot[extension] = len(skip_lines)
-                free_in.setdefault(extension, []).append(queue)
-                skip_lines.append(None)
-        queue.skip_lines = skip_lines
+        for candidate, (reason, wrapup_ends) in zip(queue.members, found, strict=True):
+            if reason is None:
+                extension = candidate[0]
+                if extension in engaged:
+                    reason = TAKEN
+                else:
+                    free[extension] = candidate
+                    free_in.setdefault(extension, []).append(queue)
+            elif wrapup_ends is not None:
+                wakeups.append(wrapup_ends)  # no event will say that it is over
+            reasons.append(reason)
+        queue.table = SkipTable(queue.members, reasons)
+        return queue.table
 
     def shared_wrapup_ends_by_agent(self) -> dict[str, datetime | None] | None:
         """With the global shared wrap-up, each agent's end of it (the same in all its queues),
@@ -196,79 +162,85 @@ class _Pass:
 
     def engage(self, extension: str) -> None:
         self.engaged.add(extension)
-        line = _taken_line(extension)
         for queue in self.free_in.pop(extension, ()):
-            queue.take(extension, line)
+            del queue.free[extension]
+            assert queue.table is not None
+            queue.table.taken.append(extension)
 
-    def offer(self, entry: WaitingEntry, priority_now: int) -> Offer | None:
-        if entry.ringing:
-            self.traces[entry.id] = (f"ringing {', '.join(sorted(entry.ringing))}",)
-            return None
-        if entry.retry_until is not None and self.now < entry.retry_until:
-            self.traces[entry.id] = (f"retry interval until {entry.retry_until:%H:%M:%S}",)
-            self.wakeups.append(entry.retry_until)
-            return None
-        queue = self.queues[entry.queue]
-        if queue.skip_lines is None:
-            self.find_free_members(queue)
-        if not queue.free:
-            self.traces[entry.id] = queue.waiting_trace()
-            return None
-        return self.choose(entry, queue, priority_now)
-
-    def choose(self, entry: WaitingEntry, queue: _QueueInPass, priority_now: int) -> Offer:
+    def choose(self, entry: WaitingEntry, queue: _QueueInPass, table: SkipTable, priority_now: int) -> Offer:
         """Whom of the queue's free members to ring for the entry, by the queue's strategy."""
-        policy, strategy, label = queue.policy, queue.strategy, queue.label
-        trace = list(queue.skips())
-        pool, new_round = list(queue.free.values()), False
-        if entry.tried and (policy.skill_based or strategy != RingStrategy.RING_ALL):
-            untried = [c for c in pool if c[0] not in entry.tried]
-            if untried:
-                trace += [f"{c[0]}: skipped, already rung in this round" for c in pool if c[0] in entry.tried]
-                pool = untried
-            else:
-                trace.append("every available agent was rung: a new round starts")
-                new_round = True
+        policy = queue.policy
+        free = list(queue.free.values())
+        pool, tried, new_round = free, None, False
+        if entry.tried and queue.rounds:
+            tried = entry.tried
+            pool = [c for c in free if c[0] not in tried]
+            if not pool:  # every available agent was rung: a new round starts
+                pool, new_round = free, True
         top = None
         if policy.skill_based:
             top = min(c[1].skill for c in pool)
-            trace += [f"{e}: waits, skill level {m.skill} is below level {top}" for e, m in pool if m.skill != top]
             pool = [c for c in pool if c[1].skill == top]
         ordered = queue.ring_order(pool, top, self.s.rr_last.get(policy.number), self.rng)
-        chosen = ordered if strategy == RingStrategy.RING_ALL else ordered[:1]
-        tier = f", skill level {top}" if policy.skill_based else ""
-        for extension, _ in chosen:
-            trace.append(f"{extension}: ring ({label}{tier}, call priority {priority_now})")
+        rung = len(ordered) if queue.strategy == RingStrategy.RING_ALL else 1
+        # The skip lines as they are before this offer takes its agents.
+        self.recipes[entry.id] = (offer_trace, table, table.version, free, tried, top, ordered, rung, queue.label, priority_now)
+        chosen = tuple([c[0] for c in ordered[:rung]])
+        for extension in chosen:
             self.engage(extension)
-        trace += [f"{extension}: available, next in {label} order" for extension, _ in ordered[len(chosen):]]
-        self.traces[entry.id] = tuple(trace)
-        return Offer(entry.id, policy.number, tuple([c[0] for c in chosen]), policy.agent_timeout, new_round)
+        return Offer(entry.id, policy.number, chosen, policy.agent_timeout, new_round)
 
     def run(self) -> Decision:
+        now, queues, recipes, wakeups, entries = self.now, self.queues, self.recipes, self.wakeups, self.s.entries
         failovers: list[Failover] = []
-        live: list[tuple[tuple[int, datetime, str], int, WaitingEntry]] = []
-        for entry in self.s.entries:
-            reason = self.failover(entry)
-            if reason is not None:
-                failovers.append(Failover(entry.id, entry.queue, reason))
+        live: list[tuple[int, datetime, str, int]] = []  # `priority.routing_order`, then the entry's index
+        for i, entry in enumerate(entries):
+            queue = queues.get(entry.queue)
+            if queue is None:
+                recipes[entry.id] = (gone_trace, entry.queue)
+                failovers.append(Failover(entry.id, entry.queue, FailoverReason.QUEUE_EMPTY))
                 continue
-            priority_now = priority(entry, self.s.queues[entry.queue], self.now)
-            # `priority.routing_order`, with the priority worked out once per entry
-            live.append(((-priority_now, entry.joined_at, entry.id), priority_now, entry))
-        live.sort(key=itemgetter(0))
-        priorities = {entry.id: priority_now for _, priority_now, entry in live}
-        offers = [offer for _, priority_now, entry in live if (offer := self.offer(entry, priority_now)) is not None]
+            deadline = entry.deadline or entry.joined_at + queue.max_wait  # deadline_of
+            if now >= deadline:
+                recipes[entry.id] = (timed_out_trace, deadline)
+                failovers.append(Failover(entry.id, entry.queue, FailoverReason.TIMED_OUT))
+                continue
+            wakeups.append(deadline)
+            # A caller whose call is ringing an agent right now has an agent: Leave Empty waits.
+            if queue.policy.leave_when_empty is not None and not entry.callback and not entry.ringing and self.is_empty(queue):
+                recipes[entry.id] = (as_is, LEAVE_EMPTY_TRACE)
+                failovers.append(Failover(entry.id, entry.queue, FailoverReason.QUEUE_EMPTY))
+                continue
+            priority_now = queue.fixed_priority
+            if priority_now is None:
+                priority_now = priority(entry, queue.policy, now)
+            live.append((-priority_now, entry.joined_at, entry.id, i))
+        live.sort()
+        priorities = {entry_id: -negated for negated, _, entry_id, _ in live}
+        offers: list[Offer] = []
+        for negated, _, entry_id, i in live:
+            entry = entries[i]
+            if entry.ringing:
+                recipes[entry_id] = (ringing_trace, entry.ringing)
+                continue
+            retry_until = entry.retry_until
+            if retry_until is not None and now < retry_until:
+                recipes[entry_id] = (retry_trace, retry_until)
+                wakeups.append(retry_until)
+                continue
+            queue = queues[entry.queue]
+            table = queue.table or self.find_free_members(queue)
+            if queue.free:
+                offers.append(self.choose(entry, queue, table, -negated))
+            else:
+                recipes[entry_id] = (waiting_trace, table, table.version)
         return Decision(
             offers=tuple(offers),
             failovers=tuple(failovers),
-            traces=self.traces,
-            next_wakeup=min(self.wakeups, default=None),
+            traces=Traces(recipes),
+            next_wakeup=min(wakeups, default=None),
             priorities=priorities,
         )
-
-
-def _taken_line(extension: str) -> str:
-    return f"{extension}: skipped, offered a higher-priority call in this pass"
 
 
 def decide(snapshot: Snapshot) -> Decision:

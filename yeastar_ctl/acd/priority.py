@@ -17,9 +17,17 @@ def waited_seconds(entry: WaitingEntry, now: datetime) -> float:
     return max(0.0, (now - entry.joined_at).total_seconds())
 
 
+def fixed_priority(queue: QueuePolicy) -> int | None:
+    """The priority of every call of `queue` when it does not grow with the wait (no
+    acceleration); None when it does."""
+    return None if queue.acceleration else queue.weight
+
+
 def priority(entry: WaitingEntry, queue: QueuePolicy, now: datetime) -> int:
-    if not queue.acceleration:
-        return queue.weight
+    fixed = fixed_priority(queue)
+    if fixed is not None:
+        return fixed
+    assert queue.acceleration
     return math.floor(queue.weight + waited_seconds(entry, now) / queue.acceleration + 0.5)
 
 

@@ -74,17 +74,34 @@ def order_candidates(
         in_queue = {c[0]: c for c in all_members if _in_queue(c)}
         in_queue.update((c[0], c) for c in candidates)
         return [c for c in linear_order(list(in_queue.values())) if c[0] in allowed]
-    base = list_order(candidates)
+    return order_listed(strategy, list_order(candidates), rng=rng)
+
+
+def _last_call_ended(c: Candidate) -> datetime:
+    return c[1].last_call_ended_at or _EPOCH
+
+
+def _calls_completed(c: Candidate) -> int:
+    return c[1].calls_completed
+
+
+def order_listed(strategy: RingStrategy, listed: list[Candidate], *, rng: random.Random) -> list[Candidate]:
+    """`order_candidates` for the strategies that look at the candidates alone (all but
+    Rrmemory and Linear), given the candidates already in list order, as a queue's members are
+    kept during a pass. Returns a new list, or `listed` itself with Ring All."""
     if strategy == RingStrategy.LEAST_RECENT:
         # Seed: "the available agent that was least recently called" — by the end of their last
         # call from this queue; never called first.
-        return sorted(base, key=lambda c: c[1].last_call_ended_at or _EPOCH)
+        return sorted(listed, key=_last_call_ended)
     if strategy == RingStrategy.FEWEST_CALLS:
-        return sorted(base, key=lambda c: c[1].calls_completed)
+        return sorted(listed, key=_calls_completed)
     if strategy == RingStrategy.RANDOM:
-        rng.shuffle(base)
-        return base
-    return base  # Ring All: everybody at once, listed in list order
+        shuffled = list(listed)
+        rng.shuffle(shuffled)
+        return shuffled
+    if strategy in (RingStrategy.RRMEMORY, RingStrategy.LINEAR):
+        raise ValueError(f"{strategy} looks at the whole queue: use order_candidates")
+    return listed  # Ring All: everybody at once, listed in list order
 
 
 # `queue_order` never shuffles; `order_candidates` wants a generator all the same.
