@@ -78,6 +78,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         sessions=sessions, settings=settings, config_dir=generated_config_dir(settings), ami=ami,
         health=lambda: Health(events.connected, stasis.active_calls),
         routing_view=distributor.routing_view, online_view=online.view,
+        live_snapshot=distributor.snapshot, schedules_changed=notifications.jobs.sync,
     ))
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()

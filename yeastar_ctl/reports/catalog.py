@@ -16,6 +16,7 @@ from typing import Final
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.reports import agent_activity, agent_performance, callbacks, query, queue_performance, survey
+from yeastar_ctl.reports.agent_call_summary import agent_call_summary_table
 from yeastar_ctl.reports.filters import ReportFilter, bucket_start
 from yeastar_ctl.reports.table import Table, mapped, rows_of, with_group_totals
 from yeastar_ctl.reports.values import CallTotals
@@ -36,6 +37,7 @@ class ReportKind(StrEnum):
     AGENT_MISSED_CALLS = "agent-missed-calls"
     AGENT_PERFORMANCE = "agent-performance"
     AGENT_CALLS = "agent-calls"
+    AGENT_CALL_SUMMARY = "agent-call-summary"
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,10 @@ async def _agent_calls(r: ReportRequest) -> Table:
     return Table("Agent Call Log", agent_performance.AGENT_CALL_COLUMNS, rows)
 
 
+async def _agent_call_summary(r: ReportRequest) -> Table:
+    return await agent_call_summary_table(r.session, r.filter)
+
+
 BUILDERS: Final[dict[ReportKind, Builder]] = {
     ReportKind.QUEUE_PERFORMANCE: _queue_performance,
     ReportKind.QUEUE_CALLS: _queue_calls,
@@ -181,6 +187,7 @@ BUILDERS: Final[dict[ReportKind, Builder]] = {
     ReportKind.AGENT_MISSED_CALLS: _agent_missed_calls,
     ReportKind.AGENT_PERFORMANCE: _agent_performance,
     ReportKind.AGENT_CALLS: _agent_calls,
+    ReportKind.AGENT_CALL_SUMMARY: _agent_call_summary,
 }
 
 

@@ -23,7 +23,7 @@ from yeastar_ctl.services import extensions as extension_service
 from yeastar_ctl.services import queues as queue_service
 from yeastar_ctl.services.errors import ValidationError
 from yeastar_ctl.services.validation import UNSET
-from yeastar_ctl.web import api_reports, api_settings, queue_edits
+from yeastar_ctl.web import api_reports, api_schedules, api_settings, queue_edits
 from yeastar_ctl.web.api_common import ADMIN, SUPERVISORS, ApiRoute, body_of, run
 from yeastar_ctl.web.auth import Handler, api
 from yeastar_ctl.web.context import context_of
@@ -201,6 +201,7 @@ API_ROUTES: Final[tuple[ApiRoute, ...]] = (
     ApiRoute("GET", "/api/v1/online-status", online_status, SUPERVISORS),
     *api_settings.SETTINGS_ROUTES,
     *api_reports.REPORT_ROUTES,
+    *api_schedules.SCHEDULE_ROUTES,
 )
 
 

@@ -17,10 +17,12 @@ from yeastar_ctl.web import (
     pages_auth,
     pages_business_hours,
     pages_codes,
+    pages_contacts,
     pages_extensions,
     pages_queue_options,
     pages_queues,
     pages_reports,
+    pages_schedules,
     pages_users,
 )
 from yeastar_ctl.web.auth import session_storage
@@ -58,7 +60,7 @@ def build_web_app(context: WebContext) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static", WEBUI_DIR / "static")
     pages = (pages_auth, pages_extensions, pages_queues, pages_queue_options, pages_codes, pages_business_hours,
-             pages_users, pages_apply, pages_reports)
+             pages_users, pages_apply, pages_reports, pages_schedules)
     for module in (*pages, api, openapi):
         module.add_routes(app)
     return app

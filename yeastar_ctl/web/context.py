@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from yeastar_ctl.acd.model import Snapshot
 from yeastar_ctl.ami.client import AmiClient
 from yeastar_ctl.config import Settings
 
@@ -26,6 +27,14 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _no_live_state() -> Snapshot | None:
+    return None
+
+
+async def _nothing_to_reschedule() -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class WebContext:
     sessions: async_sessionmaker[AsyncSession]
@@ -37,6 +46,12 @@ class WebContext:
     routing_view: Callable[[], dict[str, Any]]
     online_view: Callable[[], dict[str, Any]]
     clock: Callable[[], datetime] = field(default=_utc_now)
+    # The distributor's live state (waiting calls, agents' device and queue status), read-only,
+    # for the wallboard and the queue panel; None before the routing config is loaded.
+    live_snapshot: Callable[[], Snapshot | None] = field(default=_no_live_state)
+    # Called after the portal or the API changed a scheduled report, so the running scheduler
+    # rebuilds its jobs now rather than at its next once-a-minute sync.
+    schedules_changed: Callable[[], Awaitable[None]] = field(default=_nothing_to_reschedule)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -10,6 +10,8 @@ from aiohttp import web
 
 from yeastar_ctl.db.enums import DynamicAgentStatus, FeatureCodeKey, Presence
 from yeastar_ctl.db.queue_settings import QueueSettings
+from yeastar_ctl.notify.schedule_times import Frequency
+from yeastar_ctl.reports.catalog import ReportKind
 from yeastar_ctl.web.api import API_ROUTES, ApiRoute
 from yeastar_ctl.web.queue_fields import FIELDS_BY_NAME
 
@@ -75,9 +77,35 @@ def _schemas() -> dict[str, Any]:
         "Report": {"type": "object", "properties": {
             "title": {"type": "string"}, "columns": text_list,
             "rows": {"type": "array", "items": text_list}}},
+        **_schedule_schemas(text_list),
         "ApplyResult": {"type": "object", "properties": {
             "changed": text_list, "reloaded": text_list, "output": text_list,
             "error": {"type": "string", "nullable": True}}},
+    }
+
+
+def _schedule_schemas(text_list: dict[str, Any]) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "name": {"type": "string"}, "report_type": {"type": "string", "enum": [k.value for k in ReportKind]},
+        "frequency": {"type": "string", "enum": [f.value for f in Frequency]},
+        "time_of_day": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "description": "local HH:MM"},
+        "weekday": {"type": "integer", "minimum": 0, "maximum": 6, "nullable": True,
+                    "description": "weekly: 0 Monday .. 6 Sunday"},
+        "monthday": {"type": "integer", "minimum": 1, "maximum": 31, "nullable": True,
+                     "description": "monthly: past the month's end means its last day"},
+        "recipients": {"type": "array", "items": {"type": "string", "format": "email"}},
+        "filters": {"type": "object", "properties": {
+            "queues": text_list, "agents": text_list, "pause_reasons": text_list,
+            "exclude_abandoned_within": {"type": "integer"}, "exclude_talk_within": {"type": "integer"},
+            "callback_result": {"type": "string"}, "granularity": {"type": "string"}},
+            "additionalProperties": False},
+    }
+    return {
+        "ScheduledReport": {"type": "object", "properties": {
+            "id": {"type": "integer"}, **props, "last_run_at": {"type": "string", "nullable": True}}},
+        "ScheduledReportInput": {"type": "object", "properties": props, "additionalProperties": False},
+        "ReportDownload": {"type": "object", "properties": {
+            "name": {"type": "string"}, "size": {"type": "integer"}, "modified_at": {"type": "string"}}},
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from yeastar_ctl.acd.model import Snapshot
 from yeastar_ctl.config import Settings, WebSettings
 from yeastar_ctl.db.engine import session_factory
 from yeastar_ctl.db.queue_settings import DEFAULT_QUEUE_SETTINGS
@@ -40,6 +41,9 @@ class Portal:
     sessions: async_sessionmaker[AsyncSession]
     config_dir: Path
     clock: list[datetime]  # the app's "now"; tests move it forward
+    # What the wallboard reads as the distributor's live state; tests set it.
+    live: list[Snapshot | None] = field(default_factory=lambda: [None])
+    schedule_changes: list[str] = field(default_factory=list)  # one entry per scheduler nudge
 
     async def csrf(self, path: str) -> str:
         response = await self.client.get(path)
@@ -89,15 +93,22 @@ class Portal:
 async def portal(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[Portal]:
     sessions = session_factory(engine)
     now = [datetime(2026, 3, 2, 9, 0, tzinfo=UTC)]
+    live: list[Snapshot | None] = [None]
+    changes: list[str] = []
+
+    async def schedules_changed() -> None:
+        changes.append("changed")
+
     settings = Settings(var_dir=str(tmp_path), web=WebSettings(session_key="test session key"))
     context = WebContext(
         sessions=sessions, settings=settings, config_dir=tmp_path / "asterisk", ami=None,
         health=lambda: Health(True, 0), routing_view=lambda: {"calls": []},
         online_view=lambda: {"1001": {"online": True}}, clock=lambda: now[0],
+        live_snapshot=lambda: live[0], schedules_changed=schedules_changed,
     )
     client = TestClient(TestServer(build_web_app(context)))
     await client.start_server()
-    yield Portal(client, sessions, tmp_path / "asterisk", now)
+    yield Portal(client, sessions, tmp_path / "asterisk", now, live, changes)
     await client.close()
 
 
