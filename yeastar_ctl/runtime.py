@@ -24,6 +24,7 @@ from yeastar_ctl.telephony.media import Prompts
 from yeastar_ctl.telephony.online_status import OnlineStatus
 from yeastar_ctl.telephony.devices import DeviceWatcher
 from yeastar_ctl.telephony.distributor import Distributor
+from yeastar_ctl.telephony.extension_calls import DbExtensionCalls, ExtensionCalls
 from yeastar_ctl.telephony.service_ports import (
     DbAutoPause,
     DbCallRecorder,
@@ -69,6 +70,8 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     )
     ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)
     ami.on_event("ContactStatus", online.on_contact_status)
+    direct_calls = ExtensionCalls(DbExtensionCalls(sessions))
+    ami.on_event("Cdr", direct_calls.on_cdr)
     try:
         await ami.connect()
     except AmiError as exc:
@@ -104,6 +107,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         await asyncio.gather(events_task, return_exceptions=True)
         await ari.close()
         await ami.close()
+        await direct_calls.close()
         await runner.cleanup()
         await engine.dispose()
 
