@@ -228,4 +228,8 @@ def _check_survey(problems: Problems, settings: QueueSettings) -> tuple[tuple[st
         scored[key] = points
     if settings.survey_enabled and not scored:
         problems.add("survey_points", "must score at least one key when the survey is enabled")
+    # The seed offers the End Prompt only once a survey prompt is chosen: the built-in survey
+    # prompt comes with its own goodbye.
+    if settings.survey_end_prompt is not None and settings.survey_prompt is None:
+        problems.add("survey_end_prompt", "needs a satisfaction survey prompt; choose that first")
     return tuple(sorted(scored.items()))

@@ -23,7 +23,8 @@ from yeastar_ctl.services import extensions as extension_service
 from yeastar_ctl.services import queues as queue_service
 from yeastar_ctl.services.errors import ValidationError
 from yeastar_ctl.services.validation import UNSET
-from yeastar_ctl.web import api_reports, api_schedules, api_settings, queue_edits
+from yeastar_ctl.web import api_contacts, api_reports, api_schedules, api_settings, queue_edits
+from yeastar_ctl.web.api_call_logs import CALL_LOG_ROUTES
 from yeastar_ctl.web.api_common import ADMIN, SUPERVISORS, ApiRoute, body_of, run
 from yeastar_ctl.web.auth import Handler, api
 from yeastar_ctl.web.context import context_of
@@ -94,7 +95,7 @@ async def queue_json(session: AsyncSession, queue: Queue) -> dict[str, Any]:
         "number": queue.number, "name": queue.name, **settings,
         "static": [[m.extension, m.skill_level] for m in members if m.kind == "static"],
         "dynamic": [[m.extension, m.skill_level] for m in members if m.kind == "dynamic"],
-        "managers": [m.extension for m in managers],
+        "managers": [dataclasses.asdict(m) for m in managers],
     }
 
 
@@ -108,15 +109,31 @@ def _members(body: dict[str, Any], key: str) -> tuple[queue_service.MemberSpec, 
     return tuple(tuple(item) if isinstance(item, list) else item for item in value)  # type: ignore[misc]
 
 
+def _manager(index: int, item: Any) -> queue_edits.ManagerEdit:
+    """An extension number (switches kept) or ``{"extension": ..., "notify_missed": true, ...}``."""
+    if isinstance(item, str):
+        return queue_edits.ManagerEdit(item)
+    if isinstance(item, dict) and isinstance(item.get("extension"), str):
+        return queue_edits.ManagerEdit(item["extension"], tuple((k, v) for k, v in item.items() if k != "extension"))
+    raise ValidationError(f"managers[{index}]", "must be an extension number or an object with its extension")
+
+
+def _setting(name: str, value: Any) -> Any:
+    # JSON has no tuples: a survey's points may come as an object or as [key, points] pairs.
+    if name == "survey_points" and isinstance(value, dict):
+        return tuple(value.items())
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _queue_edit(body: dict[str, Any], base: QueueSettings) -> queue_edits.QueueEdit:
-    given = {k: v for k, v in body.items() if k in QUEUE_SETTING_NAMES}
+    given = {k: _setting(k, v) for k, v in body.items() if k in QUEUE_SETTING_NAMES}
     managers = body.get("managers")
-    if managers is not None and not (isinstance(managers, list) and all(isinstance(m, str) for m in managers)):
-        raise ValidationError("managers", "must be a list of extension numbers")
+    if managers is not None and not isinstance(managers, list):
+        raise ValidationError("managers", "must be a list of extension numbers or manager objects")
     return queue_edits.QueueEdit(
         name=body.get("name"), settings=dataclasses.replace(base, **given),
         static=_members(body, "static"), dynamic=_members(body, "dynamic"),
-        managers=tuple(managers) if managers is not None else None,
+        managers=tuple(_manager(i, m) for i, m in enumerate(managers)) if managers is not None else None,
     )
 
 
@@ -200,7 +217,10 @@ API_ROUTES: Final[tuple[ApiRoute, ...]] = (
     ApiRoute("GET", "/api/v1/routing", routing, SUPERVISORS),
     ApiRoute("GET", "/api/v1/online-status", online_status, SUPERVISORS),
     *api_settings.SETTINGS_ROUTES,
+    *CALL_LOG_ROUTES,
     *api_reports.REPORT_ROUTES,
+    *api_contacts.CONTACT_ROUTES,
+    *api_contacts.CONTACT_ROUTES,
     *api_schedules.SCHEDULE_ROUTES,
 )
 

@@ -13,14 +13,17 @@ from yeastar_ctl.db.queue_settings import QueueSettings
 from yeastar_ctl.notify.schedule_times import Frequency
 from yeastar_ctl.reports.catalog import ReportKind
 from yeastar_ctl.web.api import API_ROUTES, ApiRoute
-from yeastar_ctl.web.queue_fields import FIELDS_BY_NAME
+from yeastar_ctl.web.api_contacts import contact_schemas
+from yeastar_ctl.web.queue_fields import FIELDS_BY_NAME, MANAGER_SWITCHES
 
 OPENAPI_PATH: Final = "/api/v1/openapi.json"
 _REF = "#/components/schemas/"
 
 
 _KIND_TYPES: Final = {"flag": "boolean", "int": "integer", "optional_int": "integer", "choice": "string",
-                      "text": "string"}
+                      "choices": "array", "text": "string", "key_points": "array"}
+_KEY_POINT_PAIR: Final = {"type": "array", "minItems": 2, "maxItems": 2,
+                          "items": {"oneOf": [{"type": "string", "pattern": "^[0-9]$"}, {"type": "integer"}]}}
 
 
 def _setting_schema(field: dataclasses.Field[Any]) -> dict[str, Any]:
@@ -29,8 +32,14 @@ def _setting_schema(field: dataclasses.Field[Any]) -> dict[str, Any]:
     schema: dict[str, Any]
     if spec is not None:
         schema = {"type": _KIND_TYPES[spec.kind], "title": spec.label}
-        if spec.choices is not None:
-            schema["enum"] = [m.value for m in spec.choices]
+        values = [m.value for m in spec.choices] if spec.choices is not None else None
+        if spec.kind == "choices":
+            schema["items"] = {"type": "string", "enum": values}
+        elif values is not None:
+            schema["enum"] = values
+        if spec.kind == "key_points":
+            schema["items"] = _KEY_POINT_PAIR
+            schema["description"] = "[key 0-9, points] pairs; as input also an object {key: points}"
     elif isinstance(default, bool):
         schema = {"type": "boolean"}
     elif isinstance(default, int):
@@ -50,8 +59,15 @@ def _schemas() -> dict[str, Any]:
     settings = {f.name: _setting_schema(f) for f in dataclasses.fields(QueueSettings)}
     pairs = {"type": "array", "items": {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
              "description": "[extension, skill level 1-99] pairs"}
+    manager = {"type": "object", "required": ["extension"], "properties": {
+        "extension": {"type": "string"}, **{name: {"type": "boolean", "title": label} for name, label in MANAGER_SWITCHES}}}
     queue_props = {"number": {"type": "string"}, "name": {"type": "string"}, "static": pairs, "dynamic": pairs,
-                   "managers": {"type": "array", "items": {"type": "string"}}, **settings}
+                   "managers": {"type": "array", "items": {"$ref": _REF + "QueueManager"}}, **settings}
+    queue_input_props = {**queue_props, "managers": {
+        "type": "array", "items": {"oneOf": [{"type": "string"}, {"$ref": _REF + "QueueManager"}]},
+        "description": "extension numbers (a listed manager keeps their switches) or manager objects"},
+        "survey_points": {"oneOf": [settings["survey_points"], {
+            "type": "object", "additionalProperties": {"type": "integer"}, "description": "key 0-9 -> points"}]}}
     extension_props = {
         "number": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string", "nullable": True},
         "sip_secret": {"type": "string"}, "presence": {"type": "string", "enum": [p.value for p in Presence]},
@@ -63,7 +79,8 @@ def _schemas() -> dict[str, Any]:
         "Extension": {"type": "object", "properties": extension_props},
         "ExtensionInput": {"type": "object", "properties": extension_props, "additionalProperties": False},
         "Queue": {"type": "object", "properties": queue_props},
-        "QueueInput": {"type": "object", "properties": queue_props, "additionalProperties": False},
+        "QueueInput": {"type": "object", "properties": queue_input_props, "additionalProperties": False},
+        "QueueManager": manager,
         "PauseReason": {"type": "object", "properties": {
             "code": {"type": "string", "pattern": "^\\*[0-9]{1,2}$"}, "name": {"type": "string"}}},
         "PauseReasonList": {"type": "array", "maxItems": 20, "items": {"$ref": _REF + "PauseReason"}},
@@ -78,6 +95,7 @@ def _schemas() -> dict[str, Any]:
             "title": {"type": "string"}, "columns": text_list,
             "rows": {"type": "array", "items": text_list}}},
         **_schedule_schemas(text_list),
+        **contact_schemas(),
         "ApplyResult": {"type": "object", "properties": {
             "changed": text_list, "reloaded": text_list, "output": text_list,
             "error": {"type": "string", "nullable": True}}},
@@ -109,6 +127,11 @@ def _schedule_schemas(text_list: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _media(schema: str) -> str:
+    # CSV bodies and downloads (contacts import/export) are described as what they are.
+    return "text/csv" if schema.endswith("Csv") else "application/json"
+
+
 def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": _REF + "Error"}}}}
 
@@ -120,7 +143,7 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
         schema: dict[str, Any] = {"$ref": _REF + route.response_schema}
         if route.list_response:
             schema = {"type": "array", "items": schema}
-        ok["content"] = {"application/json": {"schema": schema}}
+        ok["content"] = {_media(route.response_schema): {"schema": schema}}
     elif route.status != 204:
         ok["content"] = {"application/json": {"schema": {"type": "object"}}}
     operation: dict[str, Any] = {
@@ -136,7 +159,7 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
         operation["responses"]["404"] = _error("No such object")
     if route.request_schema:
         operation["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": {"$ref": _REF + route.request_schema}}}}
+            _media(route.request_schema): {"schema": {"$ref": _REF + route.request_schema}}}}
         operation["responses"]["400"] = _error("Refused input; field names the first wrong field")
     return operation
 

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Final
+from dataclasses import dataclass, replace
+from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.db.queue_settings import DEFAULT_QUEUE_SETTINGS, QueueSettings
+from yeastar_ctl.db.types import KeyPointPairs
 from yeastar_ctl.services import queues as queue_service
 from yeastar_ctl.services.errors import ValidationError
-from yeastar_ctl.services.queues import ManagerSpec, MemberSpec
+from yeastar_ctl.services.queues import NOTIFY_FIELDS, ManagerSpec, MemberSpec
 
 MEMBER: Final = re.compile(r"^([0-9]+)(?::([0-9]+))?$")
+KEY_POINTS: Final = re.compile(r"^([^=\s]+)\s*=\s*(-?[0-9]+)$")
+
+
+@dataclass(frozen=True)
+class ManagerEdit:
+    """A queue manager and the notification switches asked for; switches not named keep the
+    manager's current value (off for a new manager)."""
+
+    extension: str
+    switches: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -24,7 +35,7 @@ class QueueEdit:
     settings: QueueSettings | None = None
     static: tuple[MemberSpec, ...] | None = None
     dynamic: tuple[MemberSpec, ...] | None = None
-    managers: tuple[str, ...] | None = None
+    managers: tuple[ManagerEdit, ...] | None = None
 
 
 def parse_members(field: str, text: str) -> tuple[MemberSpec, ...]:
@@ -44,6 +55,35 @@ def members_text(specs: tuple[MemberSpec, ...] | list[MemberSpec]) -> str:
     return ", ".join(ext if skill == queue_service.DEFAULT_SKILL else f"{ext}:{skill}" for ext, skill in specs)
 
 
+def parse_key_points(field: str, text: str) -> tuple[tuple[str, int], ...]:
+    """``"1=5, 2=0"``: survey key -> points, in the order typed (the service refuses a key given twice)."""
+    pairs = []
+    for item in re.split(r"\s*,\s*", text.strip()):
+        if not item:
+            continue
+        match = KEY_POINTS.fullmatch(item)
+        if match is None:
+            raise ValidationError(field, f"write key=points pairs like 1=5, 2=0, got {item!r}")
+        pairs.append((match[1], int(match[2])))
+    return tuple(pairs)
+
+
+def key_points_text(pairs: KeyPointPairs) -> str:
+    return ", ".join(f"{key}={points}" for key, points in pairs)
+
+
+async def _managers(session: AsyncSession, number: str, edits: tuple[ManagerEdit, ...]) -> list[ManagerSpec]:
+    current = {m.extension: m for m in await queue_service.list_managers(session, number)}
+    specs = []
+    for index, edit in enumerate(edits):
+        switches: dict[str, Any] = dict(edit.switches)
+        for name in switches:
+            if name not in NOTIFY_FIELDS:
+                raise ValidationError(f"managers[{index}].{name}", "is not a notification switch")
+        specs.append(replace(current.get(edit.extension, ManagerSpec(edit.extension)), **switches))
+    return specs
+
+
 async def _apply_people(session: AsyncSession, number: str, edit: QueueEdit) -> None:
     if edit.static is not None or edit.dynamic is not None:
         current = await queue_service.list_members(session, number)
@@ -54,7 +94,7 @@ async def _apply_people(session: AsyncSession, number: str, edit: QueueEdit) -> 
             dynamic=edit.dynamic if edit.dynamic is not None else kept["dynamic"],
         )
     if edit.managers is not None:
-        await queue_service.set_managers(session, number, [ManagerSpec(ext) for ext in edit.managers])
+        await queue_service.set_managers(session, number, await _managers(session, number, edit.managers))
 
 
 async def create_queue(session: AsyncSession, number: str, edit: QueueEdit) -> None:

@@ -10,9 +10,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal
 
-from yeastar_ctl.db.enums import CallbackMethod, CallbackTimeoutMode, DestinationType, RingStrategy
+from yeastar_ctl.db.enums import (
+    CallbackMethod,
+    CallbackTimeoutMode,
+    DestinationType,
+    EmptyCondition,
+    RingStrategy,
+)
 
-Kind = Literal["flag", "int", "optional_int", "choice", "text"]
+# "choices": a set of enum values (ticked boxes; a JSON list); "key_points": survey key -> points
+# (typed as "1=5, 2=0"; a JSON object or a list of [key, points] pairs).
+Kind = Literal["flag", "int", "optional_int", "choice", "choices", "text", "key_points"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,11 @@ QUEUE_SETTING_FIELDS: Final[tuple[SettingField, ...]] = (
     SettingField("alert_info", "Alert-Info", PREFERENCES, "text"),
     SettingField("max_callers", "Maximum callers (0: unlimited)", PREFERENCES, "int"),
     SettingField("leave_when_empty", "Leave when empty", PREFERENCES, "flag"),
+    SettingField("leave_empty_conditions", "Leave: the queue is empty when all its agents are (besides logged out)",
+                 PREFERENCES, "choices", EmptyCondition),
     SettingField("join_empty_disallowed", "Disallow to join when empty", PREFERENCES, "flag"),
+    SettingField("join_empty_conditions", "Join: the queue is empty when all its agents are (besides logged out)",
+                 PREFERENCES, "choices", EmptyCondition),
     SettingField("callback_enabled", "Queue callback", PREFERENCES, "flag"),
     SettingField("callback_digit", "Callback key", PREFERENCES, "text"),
     SettingField("callback_method", "Callback offered", PREFERENCES, "choice", CallbackMethod),
@@ -85,6 +97,9 @@ QUEUE_SETTING_FIELDS: Final[tuple[SettingField, ...]] = (
     SettingField("sla_eval_interval_minutes", "SLA evaluated every (minutes)", PREFERENCES, "int"),
     SettingField("sla_alarm_threshold_percent", "SLA alarm threshold (%)", PREFERENCES, "int"),
     SettingField("survey_enabled", "Satisfaction survey", PREFERENCES, "flag"),
+    SettingField("survey_prompt", "Satisfaction survey prompt (empty: the built-in prompt)", PREFERENCES, "text"),
+    SettingField("survey_end_prompt", "Survey end prompt (needs a survey prompt)", PREFERENCES, "text"),
+    SettingField("survey_points", "Survey points per key (e.g. 1=5, 2=0)", PREFERENCES, "key_points"),
     SettingField("key_press_key", "Key press event key", PREFERENCES, "text"),
     SettingField("key_press_dest_type", "Key press destination", PREFERENCES, "choice", DestinationType),
     SettingField("key_press_dest_target", "Key press target", PREFERENCES, "text"),
@@ -97,3 +112,13 @@ FIELDS_BY_NAME: Final = {f.name: f for f in QUEUE_SETTING_FIELDS}
 
 def fields_of(tab: str) -> tuple[SettingField, ...]:
     return tuple(f for f in QUEUE_SETTING_FIELDS if f.tab == tab)
+
+# The Members tab's notification switches of each queue manager (``services.queues.ManagerSpec``).
+MANAGER_SWITCHES: Final[tuple[tuple[str, str], ...]] = (
+    ("notify_missed", "Missed call"),
+    ("notify_abandoned", "Abandoned call"),
+    ("notify_sla", "SLA below its alarm threshold"),
+    ("notify_auto_pause", "Agent auto-paused"),
+    ("notify_callback_request", "Callback requested"),
+    ("notify_callback_failed", "Callback failed"),
+)

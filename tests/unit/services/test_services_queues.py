@@ -103,6 +103,9 @@ INVALID_SETTINGS = [
     pytest.param({"survey_points": (("1", 101),)}, "survey_points[1]", id="survey-points-range"),
     pytest.param({"survey_points": (("x", 1),)}, "survey_points", id="survey-key"),
     pytest.param({"survey_enabled": True, "survey_points": ()}, "survey_points", id="survey-empty"),
+    pytest.param({"survey_points": (("1", 1), ("1", 2))}, "survey_points", id="survey-key-twice"),
+    pytest.param({"survey_end_prompt": "custom/bye"}, "survey_end_prompt", id="end-prompt-without-survey-prompt"),
+    pytest.param({"leave_empty_conditions": ("asleep",)}, "leave_empty_conditions", id="empty-condition"),
 ]  # fmt: skip
 
 
@@ -120,6 +123,12 @@ async def test_every_problem_is_reported(session: AsyncSession) -> None:
         await queues.create_queue(session, "9", "", _settings(weight=0, acceleration_seconds=5))
     fields = [p.field for p in caught.value.problems]
     assert fields == ["number", "name", "weight", "acceleration_seconds"]
+
+
+async def test_an_end_prompt_is_kept_with_a_survey_prompt(session: AsyncSession) -> None:
+    queue = await queues.create_queue(session, "6400", "Support", _settings(
+        survey_prompt="custom/rate", survey_end_prompt="custom/bye"))
+    assert (queue.survey_prompt, queue.survey_end_prompt) == ("custom/rate", "custom/bye")
 
 
 async def test_callback_digit_may_equal_key_when_callback_is_off(session: AsyncSession) -> None:

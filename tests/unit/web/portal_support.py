@@ -120,17 +120,36 @@ async def admin(portal: Portal) -> Portal:
     return portal
 
 
-def queue_form(**changes: Any) -> dict[str, str]:
+def manager_rows(managers: str | list[dict[str, Any]]) -> dict[str, str]:
+    """The Members tab's manager table as posted: "1003, 1004" (no switches) or a list of
+    ``{"extension": ..., "notify_missed": True, ...}``; one empty row follows, as on the page."""
+    rows = [{"extension": ext} for ext in managers.replace(",", " ").split()] if isinstance(managers, str) else managers
+    data: dict[str, str] = {}
+    for index, row in enumerate([*rows, {"extension": ""}]):
+        for key, value in row.items():
+            if key == "extension":
+                data[f"managers-{index}-extension"] = str(value)
+            elif value:
+                data[f"managers-{index}-{key}"] = "y"
+    return data
+
+
+def queue_form(**changes: Any) -> dict[str, Any]:
     """What a browser posts for the queue form with the default settings, plus ``changes``
-    (False unticks a box: browsers leave unticked boxes out)."""
-    data: dict[str, str] = {"name": "Support", "static_agents": "", "dynamic_agents": "", "managers": ""}
+    (False unticks a box: browsers leave unticked boxes out; a set of boxes is a list)."""
+    data: dict[str, Any] = {"name": "Support", "static_agents": "", "dynamic_agents": ""}
     for spec in QUEUE_SETTING_FIELDS:
         value = changes.get(spec.name, getattr(DEFAULT_QUEUE_SETTINGS, spec.name))
         if spec.kind == "flag":
             if value:
                 data[spec.name] = "y"
+        elif spec.kind == "choices":
+            data[spec.name] = [str(v) for v in value]
+        elif spec.kind == "key_points" and isinstance(value, tuple):
+            data[spec.name] = ", ".join(f"{key}={points}" for key, points in value)
         else:
             data[spec.name] = "" if value is None else str(value)
-    data.update({k: str(v) for k, v in changes.items() if k not in data and k not in FIELDS_BY_NAME})
-    data.update({k: str(v) for k, v in changes.items() if k in ("name", "static_agents", "dynamic_agents", "managers")})
+    data.update(manager_rows(changes.get("managers", "")))
+    data.update({k: str(v) for k, v in changes.items() if k not in data and k not in FIELDS_BY_NAME and k != "managers"})
+    data.update({k: str(v) for k, v in changes.items() if k in ("name", "static_agents", "dynamic_agents")})
     return data

@@ -10,6 +10,7 @@ from portal_support import Portal
 
 from yeastar_ctl.services import extensions as extension_service
 from yeastar_ctl.services import queues as queue_service
+from yeastar_ctl.services.queues import NOTIFY_FIELDS
 from yeastar_ctl.web.api import API_ROUTES
 from yeastar_ctl.web.api_common import ADMIN
 
@@ -86,7 +87,19 @@ async def test_extensions_round_trip(portal: Portal, admin_token: dict[str, str]
     ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "weight": 0}, 400, "weight"),
     ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "static": [["1999", 1]]}, 400, "members"),
     ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "static": "1001"}, 400, "static"),
-    ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "managers": [1001]}, 400, "managers"),
+    ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "managers": [1001]}, 400, "managers[0]"),
+    ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "managers": "1001"}, 400, "managers"),
+    ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "managers": [{"extension": "1001", "notify_fax": True}]},
+     400, "managers[0].notify_fax"),
+    ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "managers": [{"extension": "1001", "notify_sla": "yes"}]},
+     400, "managers[0].notify_sla"),
+    ("POST", "/api/v1/queues", {"number": "6402", "name": "Q", "managers": [{"notify_sla": True}]}, 400, "managers[0]"),
+    ("PATCH", "/api/v1/queues/6400", {"survey_points": {"1": 5, "x": 1}}, 400, "survey_points"),
+    ("PATCH", "/api/v1/queues/6400", {"survey_points": [["1", 5], ["1", 2]]}, 400, "survey_points"),
+    ("PATCH", "/api/v1/queues/6400", {"survey_points": {"1": 500}}, 400, "survey_points[1]"),
+    ("PATCH", "/api/v1/queues/6400", {"survey_end_prompt": "custom/bye"}, 400, "survey_end_prompt"),
+    ("PATCH", "/api/v1/queues/6400", {"join_empty_conditions": ["asleep"]}, 400, "join_empty_conditions"),
+    ("PATCH", "/api/v1/queues/6400", {"leave_empty_conditions": "busy"}, 400, "leave_empty_conditions"),
     ("PATCH", "/api/v1/queues/6400", {"number": "6410"}, 400, "number"),
     ("PATCH", "/api/v1/queues/6400", {"ring_strategy": "loudest"}, 400, "ring_strategy"),
     ("PATCH", "/api/v1/queues/6400", {"callback_enabled": True, "key_press_key": "1"}, 400, "callback_digit"),
@@ -124,7 +137,8 @@ async def test_queues_round_trip_with_members_and_managers(portal: Portal, admin
     assert status == 201, created
     assert (created["ring_strategy"], created["weight"], created["wrapup_seconds"]) == ("linear", 7, 10)
     assert created["static"] == [["1001", 1], ["1002", 2]] and created["dynamic"] == [["1003", 1]]
-    assert created["managers"] == ["1003"] and created["leave_empty_conditions"] == ["unavailable"]
+    assert created["managers"] == [{"extension": "1003", **dict.fromkeys(NOTIFY_FIELDS, False)}]
+    assert created["leave_empty_conditions"] == ["unavailable"]
     assert await call(portal, "GET", "/api/v1/queues/6490", admin_token) == (200, created)
     status, changed = await call(portal, "PATCH", "/api/v1/queues/6490", admin_token, {"wrapup_seconds": 30, "dynamic": []})
     assert status == 200
@@ -134,6 +148,33 @@ async def test_queues_round_trip_with_members_and_managers(portal: Portal, admin
     assert [q["number"] for q in listed] == ["6400", "6401", "6490"]
     assert (await call(portal, "DELETE", "/api/v1/queues/6490", admin_token))[0] == 204
     assert (await call(portal, "GET", "/api/v1/queues/6490", admin_token))[0] == 404
+
+
+async def test_every_queue_setting_and_the_managers_switches_round_trip(portal: Portal, admin_token: dict[str, str]) -> None:
+    await portal.setup_queues()
+    status, queue = await call(portal, "PATCH", "/api/v1/queues/6400", admin_token, {
+        "managers": [{"extension": "1001", "notify_missed": True, "notify_sla": True}, "1002"],
+        "leave_when_empty": True, "leave_empty_conditions": ["busy", "paused"], "join_empty_conditions": [],
+        "survey_enabled": True, "survey_points": {"1": 5, "9": -1}, "survey_prompt": "custom/rate",
+        "survey_end_prompt": "custom/bye"})
+    assert status == 200, queue
+    assert queue["managers"] == [
+        {"extension": "1001", **dict.fromkeys(NOTIFY_FIELDS, False), "notify_missed": True, "notify_sla": True},
+        {"extension": "1002", **dict.fromkeys(NOTIFY_FIELDS, False)}]
+    assert (queue["leave_empty_conditions"], queue["join_empty_conditions"]) == (["paused", "busy"], [])
+    assert (queue["survey_points"], queue["survey_prompt"], queue["survey_end_prompt"]) == (
+        [["1", 5], ["9", -1]], "custom/rate", "custom/bye")
+    # A bare extension keeps that manager's switches; an object changes only the switches it names.
+    status, queue = await call(portal, "PATCH", "/api/v1/queues/6400", admin_token, {
+        "managers": ["1001", {"extension": "1002", "notify_callback_failed": True}], "survey_points": [["2", 0]]})
+    assert status == 200, queue
+    assert [(m["extension"], m["notify_missed"], m["notify_callback_failed"]) for m in queue["managers"]] == [
+        ("1001", True, False), ("1002", False, True)]
+    assert queue["survey_points"] == [["2", 0]]
+    async with portal.sessions() as session:
+        managers = await queue_service.list_managers(session, "6400")
+    assert [(m.extension, m.notify_sla, m.notify_callback_failed) for m in managers] == [
+        ("1001", True, False), ("1002", False, True)]
 
 
 async def test_apply_says_what_changed_and_that_asterisk_is_not_connected(portal: Portal, admin_token: dict[str, str]) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from portal_support import Portal, queue_form
+from portal_support import Portal, error_next_to, queue_form
 
+from yeastar_ctl.db.queue_settings import QUEUE_SETTING_NAMES
 from yeastar_ctl.services import extensions as extension_service
 from yeastar_ctl.services import queues as queue_service
+from yeastar_ctl.web.queue_fields import FIELDS_BY_NAME, MANAGER_SWITCHES
 
 
 async def extension_numbers(portal: Portal) -> list[str]:
@@ -124,6 +126,20 @@ QUEUE_ERRORS: list[tuple[dict[str, Any], str, str]] = [
     ({"static_agents": "1009"}, "static_agents", "extension 1009 does not exist"),
     ({"dynamic_agents": "1001:100"}, "dynamic_agents", "between 1 and 99"),
     ({"managers": "1999"}, "managers", "extension 1999 does not exist"),
+    ({"managers": "1003, 1003"}, "managers", "extension 1003 is listed twice"),
+    ({"weight": 0}, "weight", "between 1 and 999"),
+    ({"callback_enabled": True, "callback_timeout_mode": "custom", "callback_timeout_seconds": 1800},
+     "callback_timeout_seconds", "less than the maximum waiting time (1800 s)"),
+    ({"leave_empty_conditions": ["busy", "asleep"]}, "leave_empty_conditions", "not a valid choice"),
+    ({"join_empty_conditions": ["never"]}, "join_empty_conditions", "not a valid choice"),
+    ({"survey_points": "1=5, 1=2"}, "survey_points", "key 1 is given twice"),
+    ({"survey_points": "x=1"}, "survey_points", "a key 0-9"),
+    ({"survey_points": "10=1"}, "survey_points", "a key 0-9"),
+    ({"survey_points": "1=500"}, "survey_points", "between -100 and 100"),
+    ({"survey_points": "1:5"}, "survey_points", "write key=points pairs"),
+    ({"survey_enabled": True, "survey_points": ""}, "survey_points", "at least one key"),
+    ({"survey_prompt": "bad prompt"}, "survey_prompt", "a prompt name"),
+    ({"survey_end_prompt": "custom/bye"}, "survey_end_prompt", "needs a satisfaction survey prompt"),
 ]
 
 
@@ -200,3 +216,66 @@ async def test_a_new_sip_secret_replaces_the_old_one(admin: Portal) -> None:
     async with admin.sessions() as session:
         new = (await extension_service.get_extension(session, "1001")).sip_secret
     assert new != old and new in await (await admin.client.get("/extensions/1001/edit")).text()
+
+
+def test_the_queue_form_edits_every_queue_setting() -> None:
+    assert set(FIELDS_BY_NAME) == set(QUEUE_SETTING_NAMES)
+
+
+async def test_managers_switches_empty_conditions_and_the_survey_are_saved_and_shown(admin: Portal) -> None:
+    await admin.setup_queues()
+    response = await admin.post_form("/queues/6400/edit", queue_form(
+        name="Sales", managers=[{"extension": "1001", "notify_missed": True, "notify_callback_failed": True},
+                                {"extension": "1002", "notify_sla": True}],
+        leave_when_empty=True, leave_empty_conditions=["paused"], join_empty_conditions=[],
+        survey_enabled=True, survey_points="1=5, 2=3, 3=0", survey_prompt="custom/rate", survey_end_prompt="custom/bye"))
+    assert response.status == 302, await response.text()
+    async with admin.sessions() as session:
+        queue = await queue_service.get_queue(session, "6400")
+        managers = await queue_service.list_managers(session, "6400")
+    assert [(m.extension, m.notify_missed, m.notify_sla, m.notify_callback_failed) for m in managers] == [
+        ("1001", True, False, True), ("1002", False, True, False)]
+    assert (queue.leave_empty_conditions, queue.join_empty_conditions) == (("paused",), ())
+    assert (queue.survey_points, queue.survey_prompt, queue.survey_end_prompt) == (
+        (("1", 5), ("2", 3), ("3", 0)), "custom/rate", "custom/bye")
+
+    page = await (await admin.client.get("/queues/6400/edit")).text()
+    assert 'name="managers-0-extension" type="text" value="1001"' in page
+    assert 'checked id="managers-0-notify_missed"' in page and 'id="managers-0-notify_sla"' in page
+    assert 'checked id="managers-0-notify_sla"' not in page and 'checked id="managers-1-notify_sla"' in page
+    assert 'name="managers-3-extension" type="text" value=""' in page  # two empty rows to add managers
+    assert 'checked id="leave_empty_conditions-1"' in page and 'checked id="leave_empty_conditions-0"' not in page
+    assert 'value="1=5, 2=3, 3=0"' in page
+    assert all(label in page for _, label in MANAGER_SWITCHES)
+
+    # Emptying a row's extension removes that manager; the other keeps their switches.
+    response = await admin.post_form("/queues/6400/edit", queue_form(
+        name="Sales", managers=[{"extension": "", "notify_missed": True}, {"extension": "1002", "notify_sla": True}]))
+    assert response.status == 302
+    async with admin.sessions() as session:
+        assert [(m.extension, m.notify_sla) for m in await queue_service.list_managers(session, "6400")] == [
+            ("1002", True)]
+
+
+async def test_a_refused_manager_table_keeps_the_rows_and_switches_typed(admin: Portal) -> None:
+    await admin.setup_queues()
+    page = await admin.refused("/queues/6400/edit", queue_form(
+        name="Sales", managers=[{"extension": "1003", "notify_abandoned": True}, {"extension": "1999"}]),
+        "managers", "extension 1999 does not exist")
+    assert 'value="1999"' in page and 'checked id="managers-0-notify_abandoned"' in page
+    assert not error_next_to(page, "static_agents", "1999")
+    async with admin.sessions() as session:
+        assert await queue_service.list_managers(session, "6400") == []
+
+
+@pytest.mark.parametrize(("role", "extension"), [("agent", "1001"), ("queue_manager", "1003")])
+async def test_only_administrators_open_queue_settings(portal: Portal, role: str, extension: str) -> None:
+    await portal.setup_queues()  # 1003 manages 6401
+    await portal.user("someone", role, extension)
+    await portal.login("someone")
+    for path in ("/queues", "/queues/new", "/queues/6401/edit", "/queues/6400/edit"):
+        assert (await portal.client.get(path, allow_redirects=False)).status == 403, path
+    response = await portal.client.post("/queues/6401/edit", data=queue_form(name="Hijacked"), allow_redirects=False)
+    assert response.status == 403
+    async with portal.sessions() as session:
+        assert (await queue_service.get_queue(session, "6401")).name == "Support"
