@@ -25,7 +25,7 @@ from yeastar_ctl.acd.capacity import members_absent
 from yeastar_ctl.acd.eligibility import shared_wrapup_ends, unavailable_reasons
 from yeastar_ctl.acd.model import Agent, Decision, Failover, Offer, QueuePolicy, Snapshot, WaitingEntry
 from yeastar_ctl.acd.priority import fixed_priority, priority
-from yeastar_ctl.acd.strategies import Candidate, list_order, order_listed, queue_order
+from yeastar_ctl.acd.strategies import Candidate, QueueOrder, list_order
 from yeastar_ctl.acd.traces import (
     LEAVE_EMPTY_TRACE, TAKEN, Recipe, SkipTable, Traces, as_is, gone_trace, offer_trace, retry_trace,
     ringing_trace, timed_out_trace, waiting_trace,
@@ -40,8 +40,6 @@ STRATEGY_LABELS = {
     RingStrategy.RRMEMORY: "Rrmemory",
     RingStrategy.LINEAR: "Linear",
 }
-# The strategies whose order depends on the whole queue, not on the candidates alone.
-_WHOLE_QUEUE = (RingStrategy.RRMEMORY, RingStrategy.LINEAR)
 
 
 def deadline_of(entry: WaitingEntry, queue: QueuePolicy) -> datetime:
@@ -76,28 +74,13 @@ class _QueueInPass:
         self.max_wait = timedelta(seconds=policy.max_wait)
         self.fixed_priority = fixed_priority(policy)
         # Whether the agents a call already rang in its round are left out (not with plain Ring All).
-        self.rounds = policy.skill_based or self.strategy != RingStrategy.RING_ALL
+        self.ring_all = self.strategy == RingStrategy.RING_ALL
+        self.rounds = policy.skill_based or not self.ring_all
         self.is_empty: bool | None = None  # Leave Empty's verdict, once asked
         # Filled in by `_Pass.find_free_members` when the first call looks for an agent here:
         self.table: SkipTable | None = None
         self.free: dict[str, Candidate] = {}  # the free members, in list order
-        self._ranks: dict[int | None, dict[str, int]] = {}  # see `ring_order`
-
-    def ring_order(self, pool: list[Candidate], top: int | None, rr_last: str | None, rng: random.Random) -> list[Candidate]:
-        """`order_candidates` for the queue's strategy; `pool` is in list order. Rrmemory goes
-        round the whole queue (with skills: the tier), and Linear's static/dynamic/mixed is the
-        whole queue's make-up: their order over the queue is worked out once (Rrmemory with
-        skills: once per tier) and each call's pool is sorted by it (see
-        `strategies.queue_order`). The other strategies look at the pool alone, which is small."""
-        strategy = self.strategy
-        if strategy not in _WHOLE_QUEUE:
-            return order_listed(strategy, pool, rng=rng)
-        tier = top if strategy == RingStrategy.RRMEMORY else None
-        rank = self._ranks.get(tier)
-        if rank is None:
-            circle = self.members if tier is None else [c for c in self.members if c[1].skill == tier]
-            rank = self._ranks[tier] = {c[0]: i for i, c in enumerate(queue_order(strategy, circle, rr_last=rr_last))}
-        return sorted(pool, key=lambda c: rank[c[0]])
+        self.order: QueueOrder | None = None
 
 
 class _Pass:
@@ -149,6 +132,7 @@ class _Pass:
                 wakeups.append(wrapup_ends)  # no event will say that it is over
             reasons.append(reason)
         queue.table = SkipTable(queue.members, reasons)
+        queue.order = QueueOrder(queue.strategy, queue.members, self.s.rr_last.get(queue.policy.number))
         return queue.table
 
     def shared_wrapup_ends_by_agent(self) -> dict[str, datetime | None] | None:
@@ -181,8 +165,9 @@ class _Pass:
         if policy.skill_based:
             top = min(c[1].skill for c in pool)
             pool = [c for c in pool if c[1].skill == top]
-        ordered = queue.ring_order(pool, top, self.s.rr_last.get(policy.number), self.rng)
-        rung = len(ordered) if queue.strategy == RingStrategy.RING_ALL else 1
+        assert queue.order is not None
+        ordered = queue.order.order(pool, tier=top, rng=self.rng)
+        rung = len(ordered) if queue.ring_all else 1
         # The skip lines as they are before this offer takes its agents.
         self.recipes[entry.id] = (offer_trace, table, table.version, free, tried, top, ordered, rung, queue.label, priority_now)
         chosen = tuple([c[0] for c in ordered[:rung]])

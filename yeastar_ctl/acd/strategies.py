@@ -104,19 +104,38 @@ def order_listed(strategy: RingStrategy, listed: list[Candidate], *, rng: random
     return listed  # Ring All: everybody at once, listed in list order
 
 
-# `queue_order` never shuffles; `order_candidates` wants a generator all the same.
-_NO_SHUFFLE = random.Random(0)
+class QueueOrder:
+    """`order_candidates` for the calls of one queue in a decision pass, given the queue's members
+    in list order once (`members`) and each call's candidates in list order, so that no call
+    looks at the whole queue again. Rrmemory's circle is the list order rotated after the last
+    agent tried (with skills, the circle is the tier being rung: `tier`), and Linear's order is
+    the list order or the login order, by the make-up of the whole queue; each of those orders
+    is a total order on the members (its keys end with the extension, or it is a rotation of
+    one), so ordering the candidates alone gives the same as ordering the whole queue and
+    leaving out the others."""
 
+    def __init__(self, strategy: RingStrategy, members: Sequence[Candidate], rr_last: str | None) -> None:
+        self.strategy = strategy
+        self._by_login = False  # Linear: by login order (the queue has dynamic agents in it)
+        self._place: dict[str, int] = {}  # Rrmemory: each member's place in list order
+        self._last: Candidate | None = None  # Rrmemory: the last agent tried, if a member
+        if strategy == RingStrategy.LINEAR:
+            self._by_login = not all(c[1].static for c in members if _in_queue(c))
+        elif strategy == RingStrategy.RRMEMORY:
+            self._place = {c[0]: i for i, c in enumerate(members)}
+            if rr_last in self._place:
+                self._last = members[self._place[rr_last]]
 
-def queue_order(strategy: RingStrategy, all_members: Sequence[Candidate], *, rr_last: str | None) -> list[Candidate]:
-    """The queue's members who can ever be candidates (static, or dynamic and logged in), in the
-    order `order_candidates` lists them. For any candidates among them and any strategy but
-    Random, `order_candidates(strategy, candidates, all_members=all_members, rr_last=rr_last, ...)`
-    is this list with the others left out: every order sorts by keys that end with the extension
-    (or stably sorts the list order), or filters a rotation of the whole queue, so leaving some
-    members out does not change the order of the rest. A decision pass orders each call's
-    candidates by their place here instead of ordering them afresh."""
-    if strategy == RingStrategy.RANDOM:
-        raise ValueError("Random has no fixed order: each call's candidates are shuffled afresh")
-    in_queue = [c for c in all_members if _in_queue(c)]
-    return order_candidates(strategy, in_queue, all_members=all_members, rr_last=rr_last, rng=_NO_SHUFFLE)
+    def order(self, candidates: list[Candidate], *, tier: int | None, rng: random.Random) -> list[Candidate]:
+        """`candidates` (in list order) in ring order; `tier`: with skills, the skill level of
+        the candidates."""
+        strategy = self.strategy
+        if strategy == RingStrategy.LINEAR:
+            return sorted(candidates, key=_login_order) if self._by_login else candidates
+        if strategy == RingStrategy.RRMEMORY:
+            last = self._last
+            if last is None or (tier is not None and last[1].skill != tier):
+                return candidates  # the last agent tried is not in the circle: no rotation
+            place, after = self._place, self._place[last[0]]
+            return [c for c in candidates if place[c[0]] > after] + [c for c in candidates if place[c[0]] <= after]
+        return order_listed(strategy, candidates, rng=rng)

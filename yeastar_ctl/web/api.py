@@ -221,6 +221,7 @@ API_ROUTES: Final[tuple[ApiRoute, ...]] = (
     *api_reports.REPORT_ROUTES,
     *api_contacts.CONTACT_ROUTES,
     *api_contacts.CONTACT_ROUTES,
+    *api_contacts.CONTACT_ROUTES,
     *api_schedules.SCHEDULE_ROUTES,
 )
 

@@ -60,7 +60,7 @@ def build_web_app(context: WebContext) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static", WEBUI_DIR / "static")
     pages = (pages_auth, pages_extensions, pages_queues, pages_queue_options, pages_codes, pages_business_hours,
-             pages_users, pages_apply, pages_reports, pages_schedules)
+             pages_users, pages_apply, pages_reports, pages_schedules, pages_contacts)
     for module in (*pages, api, openapi):
         module.add_routes(app)
     return app

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from yeastar_ctl.acd.engine import decide
 from yeastar_ctl.acd.model import Agent, Membership, QueuePolicy
-from yeastar_ctl.acd.strategies import Candidate, list_order, order_candidates, queue_order
+from yeastar_ctl.acd.strategies import Candidate, QueueOrder, list_order, order_candidates
 from yeastar_ctl.acd.vocabulary import DeviceStatus, RingStrategy
 
 RING_ALL = QueuePolicy("6400", strategy=RingStrategy.RING_ALL)
@@ -266,13 +266,29 @@ def queues_with_candidates(draw: st.DrawFn) -> tuple[list[Candidate], list[Candi
 
 
 @settings(max_examples=1000)
-@given(queues_with_candidates(), st.sampled_from([s for s in RingStrategy if s != RingStrategy.RANDOM]))
-def test_every_order_but_random_is_the_queues_order_filtered_to_the_candidates(
-    queue: tuple[list[Candidate], list[Candidate], str | None], strategy: RingStrategy,
+@given(queues_with_candidates(), st.sampled_from(list(RingStrategy)), st.none() | st.integers(1, 2), st.integers(0, 9))
+def test_the_queues_order_gives_each_calls_candidates_the_order_of_their_strategy(
+    queue: tuple[list[Candidate], list[Candidate], str | None], strategy: RingStrategy, tier: int | None, seed: int,
 ) -> None:
-    """What the decision pass relies on to order each call's candidates by one order per queue."""
+    """What the decision pass relies on to order each call's candidates without looking at the
+    whole queue again. With skills (`tier`), the candidates are one tier and Rrmemory goes
+    round that tier; every other strategy looks at the whole queue or the candidates alone."""
     members, candidates, rr_last = queue
-    whole = queue_order(strategy, members, rr_last=rr_last)
-    assert order_candidates(strategy, candidates, all_members=members, rr_last=rr_last, rng=random.Random(0)) == [
-        c for c in whole if c in candidates
-    ]
+    if tier is not None:
+        candidates = [c for c in candidates if c[1].skill == tier]
+    circle = [c for c in members if c[1].skill == tier] if tier is not None and strategy == RingStrategy.RRMEMORY else members
+    expected = order_candidates(strategy, candidates, all_members=circle, rr_last=rr_last, rng=random.Random(seed))
+    order = QueueOrder(strategy, list_order(members), rr_last)
+    assert order.order(list_order(candidates), tier=tier, rng=random.Random(seed)) == expected
+
+
+def test_with_skills_rrmemory_goes_round_the_tier_not_past_an_agent_of_another_tier() -> None:
+    members = list_order([
+        ("1001", static("6400", 1, skill=1)), ("1002", static("6400", 2, skill=2)), ("1003", static("6400", 3, skill=1)),
+    ])
+    tier_1 = [members[0], members[2]]
+    order = QueueOrder(RingStrategy.RRMEMORY, members, "1002")
+    assert [c[0] for c in order.order(tier_1, tier=1, rng=random.Random(0))] == ["1001", "1003"]
+    assert [c[0] for c in order.order(tier_1, tier=None, rng=random.Random(0))] == ["1003", "1001"]
+    after_1001 = QueueOrder(RingStrategy.RRMEMORY, members, "1001")
+    assert [c[0] for c in after_1001.order(tier_1, tier=1, rng=random.Random(0))] == ["1003", "1001"]

@@ -20,7 +20,7 @@ async def test_the_document_lists_every_api_route(portal: Portal) -> None:
     }
     documented = {(method, path) for path, operations in document["paths"].items() for method in operations}
     assert documented == served
-    assert len(served) == 28
+    assert len(served) == 38
 
 
 async def test_operations_name_their_errors_and_the_schemas_every_queue_setting(portal: Portal) -> None:
