@@ -220,8 +220,6 @@ API_ROUTES: Final[tuple[ApiRoute, ...]] = (
     *CALL_LOG_ROUTES,
     *api_reports.REPORT_ROUTES,
     *api_contacts.CONTACT_ROUTES,
-    *api_contacts.CONTACT_ROUTES,
-    *api_contacts.CONTACT_ROUTES,
     *api_schedules.SCHEDULE_ROUTES,
 )
 

@@ -14,7 +14,6 @@ from yeastar_ctl.notify.schedule_times import Frequency
 from yeastar_ctl.reports.catalog import ReportKind
 from yeastar_ctl.web.api import API_ROUTES, ApiRoute
 from yeastar_ctl.web.api_contacts import contact_schemas
-from yeastar_ctl.web.api_contacts import contact_schemas
 from yeastar_ctl.web.queue_fields import FIELDS_BY_NAME, MANAGER_SWITCHES
 
 OPENAPI_PATH: Final = "/api/v1/openapi.json"
@@ -97,7 +96,6 @@ def _schemas() -> dict[str, Any]:
             "rows": {"type": "array", "items": text_list}}},
         **_schedule_schemas(text_list),
         **contact_schemas(),
-        **contact_schemas(),
         "ApplyResult": {"type": "object", "properties": {
             "changed": text_list, "reloaded": text_list, "output": text_list,
             "error": {"type": "string", "nullable": True}}},
@@ -127,11 +125,6 @@ def _schedule_schemas(text_list: dict[str, Any]) -> dict[str, Any]:
         "ReportDownload": {"type": "object", "properties": {
             "name": {"type": "string"}, "size": {"type": "integer"}, "modified_at": {"type": "string"}}},
     }
-
-
-def _media(schema: str) -> str:
-    # CSV bodies and downloads (contacts import/export) are described as what they are.
-    return "text/csv" if schema.endswith("Csv") else "application/json"
 
 
 def _media(schema: str) -> str:
