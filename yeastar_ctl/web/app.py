@@ -24,6 +24,7 @@ from yeastar_ctl.web import (
     pages_reports,
     pages_schedules,
     pages_users,
+    pages_wallboard,
 )
 from yeastar_ctl.web.auth import session_storage
 from yeastar_ctl.web.context import CONTEXT_KEY, Health, WebContext
@@ -60,7 +61,8 @@ def build_web_app(context: WebContext) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_static("/static", WEBUI_DIR / "static")
     pages = (pages_auth, pages_extensions, pages_queues, pages_queue_options, pages_codes, pages_business_hours,
-             pages_users, pages_apply, pages_reports, pages_schedules, pages_contacts)
+             pages_users, pages_apply, pages_reports, pages_schedules,
+             pages_wallboard, pages_contacts)
     for module in (*pages, api, openapi):
         module.add_routes(app)
     return app
