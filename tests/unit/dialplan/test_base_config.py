@@ -34,3 +34,15 @@ def test_install_is_idempotent_and_leaves_placeholders_for_generated_files(tmp_p
     assert "asterisk.conf" in install_base_config(s, etc, "/srv/t", "t")
     assert install_base_config(s, etc, "/srv/t", "t") == []
     assert (etc / "yeastar_ctl" / "pjsip.conf").read_text().startswith("; not generated yet")
+
+
+def test_cdrs_reach_ami_with_epoch_times(tmp_path: Path) -> None:
+    """Direct calls are recorded from AMI Cdr events (``telephony.extension_calls``): the CDR
+    engine is on, cdr_manager sends every leg, and func_cdr fills the mapped raw times."""
+    files = render_base_config(settings(tmp_path), "/srv/x", "x")
+    assert "load = cdr_manager.so" in files["modules.conf"] and "load = func_cdr.so" in files["modules.conf"]
+    assert "enable = yes" in files["cdr.conf"] and "unanswered = no" in files["cdr.conf"]
+    manager = files["cdr_manager.conf"]
+    assert "enabled = yes" in manager
+    for mapping in ("start,u => StartEpoch", "answer,u => AnswerEpoch", "end,u => EndEpoch", "linkedid => LinkedID"):
+        assert mapping in manager
