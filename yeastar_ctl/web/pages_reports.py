@@ -34,7 +34,19 @@ ROWS_SHOWN: Final = 500  # the page shows the first rows; the CSV has them all
 REPORT_CHOICES: Final = choices((k.value, k.value.replace("-", " ").capitalize()) for k in ReportKind)
 
 
-class ReportForm(Form):
+class FilterFields(Form):
+    """The report filters besides the period, queues and granularity (shared with the
+    Scheduled Reports form)."""
+
+    agents = StringField("Agents (extensions; empty: all)")
+    pause_reasons = StringField("Pause reasons (codes like *01; empty: all)")
+    exclude_abandoned_within = IntegerField("Exclude calls abandoned within (s)", validators=[Optional()])
+    exclude_talk_within = IntegerField("Exclude calls talked within (s)", validators=[Optional()])
+    callback_result = SelectField("Callback result", default="", choices=choices(
+        [("", "All"), *((r.value, r.value.capitalize()) for r in CallbackResult)]))
+
+
+class ReportForm(FilterFields):
     # A GET form that changes nothing, so it carries no CSRF token (and its URL can be shared).
     type = SelectField("Report", choices=REPORT_CHOICES, default=ReportKind.QUEUE_PERFORMANCE.value)
     start = DateField("From")
@@ -42,12 +54,6 @@ class ReportForm(Form):
     queues = SelectMultipleField("Queues (none selected: all you may see)", choices=[])
     by = SelectField("By", choices=choices((g.value, g.value.capitalize()) for g in Granularity),
                      default=Granularity.DAY.value)
-    agents = StringField("Agents (extensions; empty: all)")
-    pause_reasons = StringField("Pause reasons (codes like *01; empty: all)")
-    exclude_abandoned_within = IntegerField("Exclude calls abandoned within (s)", validators=[Optional()])
-    exclude_talk_within = IntegerField("Exclude calls talked within (s)", validators=[Optional()])
-    callback_result = SelectField("Callback result", default="", choices=choices(
-        [("", "All"), *((r.value, r.value.capitalize()) for r in CallbackResult)]))
 
 
 @dataclass(frozen=True)
@@ -98,14 +104,15 @@ def report_filter(form: ReportForm, account: Account, allowed: tuple[str, ...], 
     return ReportFilter(start=parse_local("start", start.isoformat(), zone),
                         end=parse_local("end", end.isoformat(), zone, end=True),
                         queues=queues, granularity=Granularity(form.by.data),
-                        agents=_words(form.agents.data), pause_reasons=_words(form.pause_reasons.data),
+                        agents=words(form.agents.data), pause_reasons=words(form.pause_reasons.data),
                         exclude_abandoned_within=form.exclude_abandoned_within.data,
                         exclude_talk_within=form.exclude_talk_within.data,
                         callback_result=CallbackResult(form.callback_result.data) if form.callback_result.data else None)
 
 
-def _words(text: str | None) -> tuple[str, ...]:
-    return tuple(word for word in re.split(r"[\s,]+", text or "") if word)
+def words(text: str | None) -> tuple[str, ...]:
+    """Numbers or codes typed in one box, separated by spaces, commas or semicolons."""
+    return tuple(word for word in re.split(r"[\s,;]+", text or "") if word)
 
 
 async def _show(request: web.Request, form: ReportForm, filter_: ReportFilter) -> Shown:

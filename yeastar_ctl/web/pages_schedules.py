@@ -13,7 +13,6 @@ takes effect at once instead of at the next once-a-minute sync.
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Any, Final
 
@@ -23,7 +22,6 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from yeastar_ctl.db.account_models import Role
-from yeastar_ctl.db.enums import CallbackResult
 from yeastar_ctl.db.models import ScheduledReport
 from yeastar_ctl.notify.schedule_times import Frequency
 from yeastar_ctl.notify.wiring import downloads_dir
@@ -33,7 +31,7 @@ from yeastar_ctl.services.errors import NotFoundError
 from yeastar_ctl.web.auth import page
 from yeastar_ctl.web.context import context_of
 from yeastar_ctl.web.forms import PortalForm, bind, button_action, choices, flash, save
-from yeastar_ctl.web.pages_reports import REPORT_CHOICES
+from yeastar_ctl.web.pages_reports import REPORT_CHOICES, FilterFields, words
 from yeastar_ctl.web.render import render, render_form
 from yeastar_ctl.web.report_files import delete_report_file, list_report_files, report_file
 
@@ -44,7 +42,7 @@ DOWNLOADS: Final = "/scheduled-reports/downloads"
 WEEKDAY_NAMES: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-class ScheduleForm(PortalForm):
+class ScheduleForm(PortalForm, FilterFields):
     name = StringField("Name")
     report_type = SelectField("Report", choices=REPORT_CHOICES)
     frequency = SelectField("Frequency", choices=choices((f.value, f.value.capitalize()) for f in Frequency),
@@ -56,26 +54,16 @@ class ScheduleForm(PortalForm):
                             validators=[Optional()])
     recipients = TextAreaField("Recipients (email addresses, one a line or separated by commas)")
     queues = StringField("Queues (numbers; empty: all)")
-    agents = StringField("Agents (extensions; empty: all)")
-    pause_reasons = StringField("Pause reasons (codes like *01; empty: all)")
-    exclude_abandoned_within = IntegerField("Exclude calls abandoned within (s)", validators=[Optional()])
-    exclude_talk_within = IntegerField("Exclude calls talked within (s)", validators=[Optional()])
-    callback_result = SelectField("Callback result", default="", choices=choices(
-        [("", "All"), *((r.value, r.value.capitalize()) for r in CallbackResult)]))
     granularity = SelectField("By (activity and average reports)", default="", choices=choices(
         [("", "-"), *((g.value, g.value.capitalize()) for g in Granularity)]))
-
-
-def words(text: str | None) -> list[str]:
-    return [word for word in re.split(r"[\s,;]+", text or "") if word]
 
 
 def spec_of(form: ScheduleForm) -> schedules.ScheduleSpec:
     frequency = form.frequency.data
     weekday = form.weekday.data
     filters: dict[str, Any] = {
-        "queues": words(form.queues.data), "agents": words(form.agents.data),
-        "pause_reasons": words(form.pause_reasons.data),
+        "queues": list(words(form.queues.data)), "agents": list(words(form.agents.data)),
+        "pause_reasons": list(words(form.pause_reasons.data)),
         "exclude_abandoned_within": form.exclude_abandoned_within.data,
         "exclude_talk_within": form.exclude_talk_within.data,
         "callback_result": form.callback_result.data or None, "granularity": form.granularity.data or None,

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any, Final
 
 import aiohttp_jinja2
@@ -173,28 +174,8 @@ async def console_events(request: web.Request, console: Console) -> web.StreamRe
     return response
 
 
-@page()
-async def wallboard_page(request: web.Request) -> web.StreamResponse:
-    return await console_page(request, Console.WALLBOARD)
-
-
-@page()
-async def wallboard_events(request: web.Request) -> web.StreamResponse:
-    return await console_events(request, Console.WALLBOARD)
-
-
-@page()
-async def queue_panel_page(request: web.Request) -> web.StreamResponse:
-    return await console_page(request, Console.QUEUE_PANEL)
-
-
-@page()
-async def queue_panel_events(request: web.Request) -> web.StreamResponse:
-    return await console_events(request, Console.QUEUE_PANEL)
-
-
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/wallboard", wallboard_page)
-    app.router.add_get("/wallboard/events", wallboard_events)
-    app.router.add_get("/queue-panel", queue_panel_page)
-    app.router.add_get("/queue-panel/events", queue_panel_events)
+    # Any role may ask; ``selection`` answers 403 unless the account may see some queue there.
+    for path, console in (("/wallboard", Console.WALLBOARD), ("/queue-panel", Console.QUEUE_PANEL)):
+        app.router.add_get(path, page()(partial(console_page, console=console)))
+        app.router.add_get(path + "/events", page()(partial(console_events, console=console)))
