@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Container, Iterable, Iterator, Mapping
+from typing import Container, Iterable, Mapping
 
 from yeastar_ctl.acd.model import Agent, Membership, QueuePolicy
 from yeastar_ctl.acd.vocabulary import DeviceStatus
@@ -39,6 +39,7 @@ def queue_wrapup_ends(membership: Membership | None, queue: QueuePolicy) -> date
 
 # A phone in these states is busy: rung only by queues with Ring In Use on.
 _ON_THE_PHONE = (DeviceStatus.IN_USE, DeviceStatus.RINGING)
+_OFFLINE = DeviceStatus.OFFLINE  # a module global is looked up faster than an enum member
 
 
 def unavailable_reason(
@@ -53,7 +54,7 @@ def unavailable_reason(
 ) -> str | None:
     """None when the agent can take the call; else the reason, as the routing trace shows it.
     `membership` is the agent's membership of `queue`."""
-    ((reason, _),) = unavailable_reasons(
+    (reason,) = unavailable_reasons(
         queue, [(agent.extension, membership)], {agent.extension: agent}, now=now,
         wrapup_ends={agent.extension: wrapup_ends(agent, queue, queues, shared_wrapup)},
         ringing=(agent.extension,) if ringing_elsewhere else (),
@@ -69,39 +70,50 @@ def unavailable_reasons(
     now: datetime,
     wrapup_ends: Mapping[str, datetime | None] | None,
     ringing: Container[str],
-) -> Iterator[tuple[str | None, datetime | None]]:
+    wrapup_until: list[datetime] | None = None,
+) -> list[str | None]:
     """`unavailable_reason` for several members of `queue`, each given as (extension, its
-    membership of the queue): per member the reason (None if it can take the call) and, when
-    the reason is the wrap-up, when that ends. `wrapup_ends`: each member's `wrapup_ends` by
-    extension, if the caller has them (with the global shared wrap-up they are the same for all
-    queues); None: each from the membership's last call and this queue's wrap-up. `ringing`:
-    the agents ringing for another call.
+    membership of the queue): per member the reason, None if it can take the call. When the
+    reason is the wrap-up, its end is added to `wrapup_until` if given (no event says that a
+    wrap-up is over). `wrapup_ends`: each member's `wrapup_ends` by extension, if the caller has
+    them (with the global shared wrap-up they are the same for all queues); None: each from the
+    membership's last call and this queue's wrap-up. `ringing`: the agents ringing for another
+    call.
 
     A decision pass asks this for every member of every queue, so the rule is one loop here
     rather than a call per member: in CPython the calls would cost more than the checks."""
     wrapup = timedelta(seconds=queue.wrapup)
+    ended_after = now - wrapup  # a call that ended after this is still in its wrap-up
     busy = () if queue.ring_in_use else _ON_THE_PHONE  # Ring In Use: a call does not stop the ring
+    reasons: list[str | None] = []
+    add = reasons.append
     for extension, membership in members:
         agent = agents[extension]
         if not membership.static and not membership.logged_in:
-            yield "not logged in", None
+            add("not logged in")
         elif agent.do_not_disturb:
-            yield "presence is Do Not Disturb", None
+            add("presence is Do Not Disturb")
         elif membership.paused:
-            yield f"paused ({membership.pause_reason})" if membership.pause_reason else "paused", None
-        elif agent.device == DeviceStatus.OFFLINE:
-            yield "phone offline", None
+            add(f"paused ({membership.pause_reason})" if membership.pause_reason else "paused")
+        elif agent.device == _OFFLINE:
+            add("phone offline")
         else:
             if wrapup_ends is not None:
                 ends = wrapup_ends[extension]
-            else:  # queue_wrapup_ends, with the timedelta made once per queue
+                in_wrapup = ends is not None and now < ends
+            else:  # queue_wrapup_ends, compared without working out each end
                 ended = membership.last_call_ended_at
-                ends = None if ended is None else ended + wrapup
-            if ends is not None and now < ends:
-                yield f"in wrap-up until {ends:%H:%M:%S}", ends
+                in_wrapup = ended is not None and ended > ended_after
+                ends = ended + wrapup if in_wrapup else None
+            if in_wrapup:
+                assert ends is not None
+                add(f"in wrap-up until {ends:%H:%M:%S}")
+                if wrapup_until is not None:
+                    wrapup_until.append(ends)
             elif extension in ringing:
-                yield "ringing for another call", None
+                add("ringing for another call")
             elif agent.device in busy:
-                yield "on a call (Ring In Use is off)", None
+                add("on a call (Ring In Use is off)")
             else:
-                yield None, None
+                add(None)
+    return reasons

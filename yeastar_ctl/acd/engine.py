@@ -66,6 +66,11 @@ class _QueueInPass:
     """One queue during one pass: what is the same for all its calls, each part worked out when
     a call first needs it."""
 
+    __slots__ = (
+        "policy", "members", "strategy", "label", "max_wait", "fixed_priority", "leave_when_empty",
+        "ring_all", "rounds", "is_empty", "table", "free", "order",
+    )
+
     def __init__(self, policy: QueuePolicy, members: list[Candidate]) -> None:
         self.policy = policy
         self.members = members  # in list order
@@ -73,6 +78,7 @@ class _QueueInPass:
         self.label = STRATEGY_LABELS[self.strategy]
         self.max_wait = timedelta(seconds=policy.max_wait)
         self.fixed_priority = fixed_priority(policy)
+        self.leave_when_empty = policy.leave_when_empty is not None
         # Whether the agents a call already rang in its round are left out (not with plain Ring All).
         self.ring_all = self.strategy == RingStrategy.RING_ALL
         self.rounds = policy.skill_based or not self.ring_all
@@ -114,23 +120,20 @@ class _Pass:
         """Who of the queue's members can be rung in this pass, and why each of the others
         cannot. None of it depends on the call: "ringing for another call" means "ringing at
         all", as calls that are ringing never look for an agent."""
-        reasons: list[str | None] = []
-        engaged, free, free_in, wakeups = self.engaged, queue.free, self.free_in, self.wakeups
-        found = unavailable_reasons(
-            queue.policy, queue.members, self.s.agents, now=self.now,
-            wrapup_ends=self.shared_wrapup_ends_by_agent(), ringing=self.ringing_for,
+        members, engaged, free, free_in = queue.members, self.engaged, queue.free, self.free_in
+        reasons = unavailable_reasons(
+            queue.policy, members, self.s.agents, now=self.now, wrapup_ends=self.shared_wrapup_ends_by_agent(),
+            ringing=self.ringing_for, wrapup_until=self.wakeups,
         )
-        for candidate, (reason, wrapup_ends) in zip(queue.members, found, strict=True):
+        for i, reason in enumerate(reasons):
             if reason is None:
+                candidate = members[i]
                 extension = candidate[0]
                 if extension in engaged:
-                    reason = TAKEN
+                    reasons[i] = TAKEN
                 else:
                     free[extension] = candidate
                     free_in.setdefault(extension, []).append(queue)
-            elif wrapup_ends is not None:
-                wakeups.append(wrapup_ends)  # no event will say that it is over
-            reasons.append(reason)
         queue.table = SkipTable(queue.members, reasons)
         queue.order = QueueOrder(queue.strategy, queue.members, self.s.rr_last.get(queue.policy.number))
         return queue.table
@@ -163,10 +166,10 @@ class _Pass:
                 pool, new_round = free, True
         top = None
         if policy.skill_based:
-            top = min(c[1].skill for c in pool)
+            top = min([c[1].skill for c in pool])
             pool = [c for c in pool if c[1].skill == top]
         assert queue.order is not None
-        ordered = queue.order.order(pool, tier=top, rng=self.rng)
+        ordered = queue.order.order(pool, top, self.rng)
         rung = len(ordered) if queue.ring_all else 1
         # The skip lines as they are before this offer takes its agents.
         self.recipes[entry.id] = (offer_trace, table, table.version, free, tried, top, ordered, rung, queue.label, priority_now)
@@ -192,7 +195,7 @@ class _Pass:
                 continue
             wakeups.append(deadline)
             # A caller whose call is ringing an agent right now has an agent: Leave Empty waits.
-            if queue.policy.leave_when_empty is not None and not entry.callback and not entry.ringing and self.is_empty(queue):
+            if queue.leave_when_empty and not entry.callback and not entry.ringing and self.is_empty(queue):
                 recipes[entry.id] = (as_is, LEAVE_EMPTY_TRACE)
                 failovers.append(Failover(entry.id, entry.queue, FailoverReason.QUEUE_EMPTY))
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import Callable, Sequence
 
 from yeastar_ctl.acd.model import Membership
 from yeastar_ctl.acd.vocabulary import RingStrategy
@@ -85,23 +85,43 @@ def _calls_completed(c: Candidate) -> int:
     return c[1].calls_completed
 
 
+def _by_last_call(listed: list[Candidate], rng: random.Random) -> list[Candidate]:
+    # Seed: "the available agent that was least recently called" — by the end of their last
+    # call from this queue; never called first.
+    return sorted(listed, key=_last_call_ended)
+
+
+def _by_calls(listed: list[Candidate], rng: random.Random) -> list[Candidate]:
+    return sorted(listed, key=_calls_completed)
+
+
+def _shuffled(listed: list[Candidate], rng: random.Random) -> list[Candidate]:
+    shuffled = list(listed)
+    rng.shuffle(shuffled)
+    return shuffled
+
+
+def _as_listed(listed: list[Candidate], rng: random.Random) -> list[Candidate]:
+    return listed  # Ring All: everybody at once, listed in list order
+
+
+# The strategies that look at the candidates alone, each given the candidates in list order.
+_LISTED_ORDERS = {
+    RingStrategy.LEAST_RECENT: _by_last_call,
+    RingStrategy.FEWEST_CALLS: _by_calls,
+    RingStrategy.RANDOM: _shuffled,
+    RingStrategy.RING_ALL: _as_listed,
+}
+
+
 def order_listed(strategy: RingStrategy, listed: list[Candidate], *, rng: random.Random) -> list[Candidate]:
     """`order_candidates` for the strategies that look at the candidates alone (all but
     Rrmemory and Linear), given the candidates already in list order, as a queue's members are
     kept during a pass. Returns a new list, or `listed` itself with Ring All."""
-    if strategy == RingStrategy.LEAST_RECENT:
-        # Seed: "the available agent that was least recently called" — by the end of their last
-        # call from this queue; never called first.
-        return sorted(listed, key=_last_call_ended)
-    if strategy == RingStrategy.FEWEST_CALLS:
-        return sorted(listed, key=_calls_completed)
-    if strategy == RingStrategy.RANDOM:
-        shuffled = list(listed)
-        rng.shuffle(shuffled)
-        return shuffled
-    if strategy in (RingStrategy.RRMEMORY, RingStrategy.LINEAR):
+    order = _LISTED_ORDERS.get(strategy)
+    if order is None:
         raise ValueError(f"{strategy} looks at the whole queue: use order_candidates")
-    return listed  # Ring All: everybody at once, listed in list order
+    return order(listed, rng)
 
 
 class QueueOrder:
@@ -115,27 +135,35 @@ class QueueOrder:
     leaving out the others."""
 
     def __init__(self, strategy: RingStrategy, members: Sequence[Candidate], rr_last: str | None) -> None:
-        self.strategy = strategy
-        self._by_login = False  # Linear: by login order (the queue has dynamic agents in it)
         self._place: dict[str, int] = {}  # Rrmemory: each member's place in list order
         self._last: Candidate | None = None  # Rrmemory: the last agent tried, if a member
+        # `order` is chosen once here: a pass asks it for every offer.
+        self.order: Callable[[list[Candidate], int | None, random.Random], list[Candidate]]
         if strategy == RingStrategy.LINEAR:
-            self._by_login = not all(c[1].static for c in members if _in_queue(c))
+            static_only = all(c[1].static for c in members if _in_queue(c))
+            self.order = self._as_listed if static_only else self._by_login
         elif strategy == RingStrategy.RRMEMORY:
             self._place = {c[0]: i for i, c in enumerate(members)}
             if rr_last in self._place:
                 self._last = members[self._place[rr_last]]
+            self.order = self._round
+        else:
+            listed = _LISTED_ORDERS[strategy]
+            self.order = lambda candidates, tier, rng: listed(candidates, rng)
 
-    def order(self, candidates: list[Candidate], *, tier: int | None, rng: random.Random) -> list[Candidate]:
-        """`candidates` (in list order) in ring order; `tier`: with skills, the skill level of
-        the candidates."""
-        strategy = self.strategy
-        if strategy == RingStrategy.LINEAR:
-            return sorted(candidates, key=_login_order) if self._by_login else candidates
-        if strategy == RingStrategy.RRMEMORY:
-            last = self._last
-            if last is None or (tier is not None and last[1].skill != tier):
-                return candidates  # the last agent tried is not in the circle: no rotation
-            place, after = self._place, self._place[last[0]]
-            return [c for c in candidates if place[c[0]] > after] + [c for c in candidates if place[c[0]] <= after]
-        return order_listed(strategy, candidates, rng=rng)
+    # Each: `candidates` (in list order) in ring order; `tier`: with skills, their skill level.
+
+    @staticmethod
+    def _as_listed(candidates: list[Candidate], tier: int | None, rng: random.Random) -> list[Candidate]:
+        return candidates
+
+    @staticmethod
+    def _by_login(candidates: list[Candidate], tier: int | None, rng: random.Random) -> list[Candidate]:
+        return sorted(candidates, key=_login_order)
+
+    def _round(self, candidates: list[Candidate], tier: int | None, rng: random.Random) -> list[Candidate]:
+        last = self._last
+        if last is None or (tier is not None and last[1].skill != tier):
+            return candidates  # the last agent tried is not in the circle: no rotation
+        place, after = self._place, self._place[last[0]]
+        return [c for c in candidates if place[c[0]] > after] + [c for c in candidates if place[c[0]] <= after]

@@ -279,7 +279,7 @@ def test_the_queues_order_gives_each_calls_candidates_the_order_of_their_strateg
     circle = [c for c in members if c[1].skill == tier] if tier is not None and strategy == RingStrategy.RRMEMORY else members
     expected = order_candidates(strategy, candidates, all_members=circle, rr_last=rr_last, rng=random.Random(seed))
     order = QueueOrder(strategy, list_order(members), rr_last)
-    assert order.order(list_order(candidates), tier=tier, rng=random.Random(seed)) == expected
+    assert order.order(list_order(candidates), tier, random.Random(seed)) == expected
 
 
 def test_with_skills_rrmemory_goes_round_the_tier_not_past_an_agent_of_another_tier() -> None:
@@ -288,7 +288,7 @@ def test_with_skills_rrmemory_goes_round_the_tier_not_past_an_agent_of_another_t
     ])
     tier_1 = [members[0], members[2]]
     order = QueueOrder(RingStrategy.RRMEMORY, members, "1002")
-    assert [c[0] for c in order.order(tier_1, tier=1, rng=random.Random(0))] == ["1001", "1003"]
-    assert [c[0] for c in order.order(tier_1, tier=None, rng=random.Random(0))] == ["1003", "1001"]
+    assert [c[0] for c in order.order(tier_1, 1, random.Random(0))] == ["1001", "1003"]
+    assert [c[0] for c in order.order(tier_1, None, random.Random(0))] == ["1003", "1001"]
     after_1001 = QueueOrder(RingStrategy.RRMEMORY, members, "1001")
-    assert [c[0] for c in after_1001.order(tier_1, tier=1, rng=random.Random(0))] == ["1003", "1001"]
+    assert [c[0] for c in after_1001.order(tier_1, 1, random.Random(0))] == ["1003", "1001"]
