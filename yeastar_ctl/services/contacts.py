@@ -68,7 +68,11 @@ class ContactPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return _page_count(self.total, self.per_page)
+
+
+def _page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ async def list_contacts(session: AsyncSession, search: str = "", page: int = 1,
                    CompanyContact.business, CompanyContact.mobile, CompanyContact.home)
         query = query.where(or_(*(column.icontains(term, autoescape=True) for column in columns)))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = min(max(page, 1), max(1, -(-total // per_page)))
+    page = min(max(page, 1), _page_count(total, per_page))
     rows = await session.scalars(
         query.order_by(CompanyContact.name, CompanyContact.id).offset((page - 1) * per_page).limit(per_page))
     return ContactPage(list(rows), total, page, per_page)

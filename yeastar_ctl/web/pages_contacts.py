@@ -98,7 +98,7 @@ async def contact_bulk_delete(request: web.Request) -> web.StreamResponse:
     return await button_action(request, delete, f"Delete {len(ids)} contact(s)", "/contacts")
 
 
-async def _uploaded(form: ImportForm) -> bytes:
+def _uploaded(form: ImportForm) -> bytes:
     upload: Any = form.file.data
     if not hasattr(upload, "file"):
         raise ValidationError("file", "choose a CSV file to import")
@@ -117,7 +117,7 @@ async def contact_import(request: web.Request) -> web.StreamResponse:
     results: list[contacts.ImportResult] = []
 
     async def change(session: AsyncSession) -> None:
-        results.append(await contacts.import_contacts(session, await _uploaded(form)))
+        results.append(await contacts.import_contacts(session, _uploaded(form)))
 
     if await save(request, form, change):
         return await render("contacts_import.html", request, {"form": form, "result": results[0]})
