@@ -70,8 +70,8 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     )
     ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)
     ami.on_event("ContactStatus", online.on_contact_status)
-    direct_calls = ExtensionCalls(DbExtensionCalls(sessions))
-    ami.on_event("Cdr", direct_calls.on_cdr)
+    direct_calls = ExtensionCalls(DbExtensionCalls(sessions), clock=utc_now)
+    direct_calls.subscribe(ami.on_event)
     try:
         await ami.connect()
     except AmiError as exc:

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ring_seconds", sa.Integer(), nullable=False),
         sa.Column("talk_seconds", sa.Integer(), nullable=False),
+        sa.Column("hold_seconds", sa.Integer(), nullable=False),
         sa.Column("disposition", sa.String(32), nullable=False),
         sa.Column("unique_id", sa.String(150), nullable=False),
         sa.Column("linked_id", sa.String(150), nullable=True),

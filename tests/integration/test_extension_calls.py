@@ -1,6 +1,7 @@
 """Direct calls through the lab Asterisk: extension 1005 calls extension 1004 (plain dialplan, no
-queue) -> Asterisk's CDR reaches the control plane over AMI -> one internal call row -> Agent
-Call Summary shows it received by 1004 and made by 1005, with its talk time. A queue call
+queue) and 1004 holds it for a while -> Asterisk's CDR and hold events reach the control plane
+over AMI -> one internal call row -> Agent Call Summary shows it received by 1004 and made by
+1005, with its talk and hold time. A queue call
 answered by the same agent counts once, from the queue-call row, not again from its CDRs."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from yeastar_ctl.db.models import QueueCall
 from yeastar_ctl.db.queue_settings import QueueSettings
 from yeastar_ctl.reports.catalog import ReportKind, build_report
 from yeastar_ctl.reports.filters import ReportFilter
-from yeastar_ctl.reports.formatting import hms
+from yeastar_ctl.reports.formatting import average_seconds, hms
 from yeastar_ctl.services.queues import create_queue, get_by_number, set_members
 
 QUEUE = "6427"
@@ -70,12 +71,13 @@ async def test_an_internal_call_is_received_by_the_callee_and_made_by_the_caller
 
     queue_call = await eventually(queue_call_ended, what="the queue call's row")
 
-    # The direct call: 1005 dials 1004, which rings half a second and answers; 1005 hangs up
-    # three seconds later.
-    answers = await callee.answer_next_call(ring_ms=500, talk_ms=30000)
-    direct = await dial(sipp, sessions, "1005", "1004", hold_ms=3000)
-    await direct.expect_success(20)
+    # The direct call: 1005 dials 1004, which rings half a second and answers, holds 1005 for
+    # two seconds after half a second, talks one more second and hangs up.
+    answers = await sipp.start("agent_hold", service="1004", local_port=callee.port, server=True,
+                               values={"ring_ms": 500, "before_hold_ms": 500, "hold_ms": 2000, "talk_ms": 1000})
+    direct = await dial(sipp, sessions, "1005", "1004", hold_ms=60000)
     await answers.expect_success(20)
+    await direct.expect_success(20)
 
     rows = await eventually(lambda: _direct_calls(sessions, since, "1004", "1005"), what="the direct call's CDR")
     assert len(rows) == 1
@@ -84,7 +86,8 @@ async def test_an_internal_call_is_received_by_the_callee_and_made_by_the_caller
     assert (call.caller_extension, call.callee_extension) == ("1005", "1004")
     assert (call.caller_number, call.callee_number) == ("1005", "1004")
     assert call.answered_at is not None and call.started_at <= call.answered_at <= call.ended_at
-    assert 3 <= call.talk_seconds <= 4  # the caller hung up three seconds after the answer
+    assert 3 <= call.talk_seconds <= 5  # 3.5 s of talk, with the hold's re-INVITEs on top
+    assert 2 <= call.hold_seconds <= 3
     assert 0 <= call.ring_seconds <= 2
     # Both calls' CDRs arrived in order: the queue call's left no direct-call row behind.
     assert await _direct_calls(sessions, since, "1009") == []
@@ -96,8 +99,10 @@ async def test_an_internal_call_is_received_by_the_callee_and_made_by_the_caller
     assert received["Inbound Talk Duration"] == hms(queue_call.talk_seconds + call.talk_seconds)
     assert (received["Outbound"], received["Outbound Talk Duration"]) == ("0", "00:00:00")
     assert received["Total calls"] == "2"
+    assert received["AVG Hold Time"] == hms(average_seconds(queue_call.hold_seconds + call.hold_seconds, 2))
     # 1005 made one internal call, answered, with the same talk time.
     assert (made["Inbound"], made["Outbound"]) == ("0", "1")
     assert made["Outbound Talk Duration"] == made["Total Talk Duration"] == hms(call.talk_seconds)
     assert made["Average Talking Time"] == hms(call.talk_seconds)
     assert made["Average Waiting Time"] == hms(call.ring_seconds)
+    assert made["AVG Hold Time"] == hms(call.hold_seconds)

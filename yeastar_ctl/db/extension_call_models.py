@@ -56,6 +56,7 @@ class ExtensionCall(Base):
     ended_at: Mapped[datetime]
     ring_seconds: Mapped[int] = mapped_column(default=0)
     talk_seconds: Mapped[int] = mapped_column(default=0)
+    hold_seconds: Mapped[int] = mapped_column(default=0)  # part of the talk time
     disposition: Mapped[CallDisposition]
     # The caller channel's Asterisk ids: a trace back to Asterisk's own logs.
     unique_id: Mapped[str] = mapped_column(String(CHANNEL_ID_LENGTH))

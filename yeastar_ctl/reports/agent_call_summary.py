@@ -11,8 +11,7 @@ received and made, and their talk, handle, hold and waiting averages.
   formulas over the answered calls (every Inbound call and the answered Outbound ones):
   AVG Handle Time = (ring + talk) / answered, Average Talking Time = talk / answered,
   AVG Hold Time = hold / answered, Average Waiting Time = ring / answered. A queue call's ring is
-  the caller's wait in the queue; a direct call's the time it rang before the answer. Hold is
-  measured on queue calls only.
+  the caller's wait in the queue; a direct call's the time it rang before the answer.
 - Which agents: the members (static and dynamic) of the chosen queues (of every queue if none
   is chosen), and whoever answered a call of those queues in the period; the agent filter
   narrows that. Direct calls have no queue: an agent's direct calls count whatever the queue
@@ -122,14 +121,14 @@ async def received_queue_calls(session: AsyncSession, f: ReportFilter) -> dict[s
 async def received_direct_calls(session: AsyncSession, f: ReportFilter, agents: set[str]) -> dict[str, CallSums]:
     stmt = select(
         ExtensionCall.callee_extension, func.count(), _sum(ExtensionCall.ring_seconds),
-        _sum(ExtensionCall.talk_seconds),
+        _sum(ExtensionCall.talk_seconds), _sum(ExtensionCall.hold_seconds),
     ).where(
         *_direct_conditions(f), ExtensionCall.direction.in_(RECEIVED_DIRECTIONS),
         ExtensionCall.disposition == CallDisposition.ANSWERED, ExtensionCall.callee_extension.in_(agents),
     ).group_by(ExtensionCall.callee_extension)
     return {
-        str(agent): CallSums(int(n), int(n), int(ring), int(talk))
-        for agent, n, ring, talk in await session.execute(stmt)
+        str(agent): CallSums(int(n), int(n), int(ring), int(talk), int(hold))
+        for agent, n, ring, talk, hold in await session.execute(stmt)
     }
 
 
@@ -137,14 +136,14 @@ async def made_direct_calls(session: AsyncSession, f: ReportFilter, agents: set[
     answered = ExtensionCall.disposition == CallDisposition.ANSWERED
     stmt = select(
         ExtensionCall.caller_extension, func.count(), _sum(1, answered), _sum(ExtensionCall.ring_seconds, answered),
-        _sum(ExtensionCall.talk_seconds),
+        _sum(ExtensionCall.talk_seconds), _sum(ExtensionCall.hold_seconds),
     ).where(
         *_direct_conditions(f), ExtensionCall.direction.in_(MADE_DIRECTIONS),
         ExtensionCall.caller_extension.in_(agents),
     ).group_by(ExtensionCall.caller_extension)
     return {
-        str(agent): CallSums(int(n), int(a), int(ring), int(talk))
-        for agent, n, a, ring, talk in await session.execute(stmt)
+        str(agent): CallSums(int(n), int(a), int(ring), int(talk), int(hold))
+        for agent, n, a, ring, talk, hold in await session.execute(stmt)
     }
 
 

@@ -41,6 +41,7 @@ class ExtensionCallLeg:
     disposition: CallDisposition
     unique_id: str
     linked_id: str | None = None
+    hold_seconds: int = 0  # how long either party held the other
 
 
 def _check(leg: ExtensionCallLeg) -> None:
@@ -57,11 +58,14 @@ def _check(leg: ExtensionCallLeg) -> None:
                                                   "callee extension")
     if (leg.answered_at is not None) != (leg.disposition == CallDisposition.ANSWERED):
         raise ValidationError("answered_at", "only an answered call has an answer time")
+    if leg.hold_seconds < 0:
+        raise ValidationError("hold_seconds", "must be zero or more seconds")
 
 
 async def record_extension_call(session: AsyncSession, leg: ExtensionCallLeg) -> ExtensionCall:
     _check(leg)
     rang_until = leg.answered_at or leg.ended_at
+    talk = whole_seconds(leg.answered_at, leg.ended_at, "ended_at") if leg.answered_at else 0
     row = ExtensionCall(
         direction=leg.direction,
         caller_number=leg.caller_number,
@@ -73,7 +77,8 @@ async def record_extension_call(session: AsyncSession, leg: ExtensionCallLeg) ->
         answered_at=leg.answered_at,
         ended_at=leg.ended_at,
         ring_seconds=whole_seconds(leg.started_at, rang_until, "answered_at"),
-        talk_seconds=whole_seconds(leg.answered_at, leg.ended_at, "ended_at") if leg.answered_at else 0,
+        talk_seconds=talk,
+        hold_seconds=min(leg.hold_seconds, talk),
         disposition=leg.disposition,
         unique_id=leg.unique_id,
         linked_id=leg.linked_id,

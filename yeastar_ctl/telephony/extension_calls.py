@@ -17,6 +17,11 @@ Which legs are direct calls:
 - Direction from the endpoints: an endpoint that is a configured extension is an extension,
   any other PJSIP endpoint is a trunk. Extension -> extension is internal, trunk -> extension
   inbound, extension -> trunk outbound; trunk -> trunk involves no extension and is left out.
+
+Hold time: CDRs carry none, so AMI ``Hold``/``Unhold`` events (a phone's re-INVITE to hold) are
+added up per call (Asterisk's linked id, shared by both legs of a dial) and the answered leg
+takes them when its CDR arrives; a hold still open then ends with the leg. Calls no CDR claims
+(queue calls: the Stasis app times their holds itself) are forgotten after ``HOLD_MEMORY``.
 """
 
 from __future__ import annotations
@@ -24,15 +29,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from yeastar_ctl.db.extension_call_models import CallDirection, CallDisposition
 from yeastar_ctl.services import extension_calls
+from yeastar_ctl.services.call_events import HALF_SECOND, ONE_SECOND
 from yeastar_ctl.services.errors import ServiceError
 from yeastar_ctl.services.extension_calls import ExtensionCallLeg
 
@@ -49,6 +55,8 @@ DISPOSITIONS: Final = {
     "FAILED": CallDisposition.FAILED,
     "CONGESTION": CallDisposition.CONGESTION,
 }
+HOLD_MEMORY: Final = timedelta(hours=12)
+AmiHandler = Callable[[Any, Mapping[str, Any]], None]
 
 
 class MalformedCdr(ValueError):
@@ -172,6 +180,45 @@ def extension_call(cdr: Cdr, extensions: Collection[str]) -> ExtensionCallLeg | 
     )
 
 
+@dataclass
+class _CallHolds:
+    last_seen: datetime
+    done: timedelta = timedelta()
+    held_since: dict[str, datetime] = field(default_factory=dict)  # channel -> since
+
+
+class HoldTimes:
+    """How long each call (linked id) has been on hold; times are passed in."""
+
+    def __init__(self) -> None:
+        self._calls: dict[str, _CallHolds] = {}
+
+    def held(self, call: str, channel: str, at: datetime) -> None:
+        holds = self._calls.setdefault(call, _CallHolds(at))
+        holds.held_since.setdefault(channel, at)
+        holds.last_seen = at
+
+    def resumed(self, call: str, channel: str, at: datetime) -> None:
+        holds = self._calls.get(call)
+        since = holds.held_since.pop(channel, None) if holds else None
+        if holds is not None and since is not None:
+            holds.done += max(at - since, timedelta())
+            holds.last_seen = at
+
+    def take(self, call: str, until: datetime) -> int:
+        """The call's hold time in whole seconds (half up), holds still open ending at ``until``;
+        the call is forgotten."""
+        holds = self._calls.pop(call, None)
+        if holds is None:
+            return 0
+        total = holds.done + sum((max(until - since, timedelta()) for since in holds.held_since.values()), timedelta())
+        return (total + HALF_SECOND) // ONE_SECOND
+
+    def forget_before(self, at: datetime) -> None:
+        for call in [c for c, holds in self._calls.items() if holds.last_seen < at - HOLD_MEMORY]:
+            del self._calls[call]
+
+
 class ExtensionCallPort(Protocol):
     async def extension_numbers(self) -> Collection[str]: ...
 
@@ -179,11 +226,37 @@ class ExtensionCallPort(Protocol):
 
 
 class ExtensionCalls:
-    """The AMI ``Cdr`` handler: each event becomes, at most, one recorded leg."""
+    """The AMI handlers: each ``Cdr`` event becomes, at most, one recorded leg; ``Hold`` and
+    ``Unhold`` events time the holds."""
 
-    def __init__(self, port: ExtensionCallPort) -> None:
+    def __init__(self, port: ExtensionCallPort, clock: Callable[[], datetime]) -> None:
         self._port = port
+        self._clock = clock
+        self.holds = HoldTimes()
         self._pending: set[asyncio.Task[ExtensionCallLeg | None]] = set()
+
+    def subscribe(self, on_event: Callable[[str, AmiHandler], None]) -> None:
+        on_event("Cdr", self.on_cdr)
+        on_event("Hold", self.on_hold)
+        on_event("Unhold", self.on_unhold)
+
+    def _hold_key(self, event: Mapping[str, Any]) -> tuple[str, str, datetime] | None:
+        call, channel = str(event.get("Linkedid") or ""), str(event.get("Uniqueid") or "")
+        try:  # manager.conf's timestampevents: the event says when (else: now)
+            stamp = _epoch(event, "Timestamp")
+        except MalformedCdr:
+            stamp = None
+        return (call, channel, stamp or self._clock()) if call and channel else None
+
+    def on_hold(self, _manager: Any, event: Mapping[str, Any]) -> None:
+        key = self._hold_key(event)
+        if key is not None:
+            self.holds.held(*key)
+
+    def on_unhold(self, _manager: Any, event: Mapping[str, Any]) -> None:
+        key = self._hold_key(event)
+        if key is not None:
+            self.holds.resumed(*key)
 
     def on_cdr(self, _manager: Any, event: Mapping[str, Any]) -> None:
         # Recorded in a task so the AMI reader is never held up by the database; the task is
@@ -195,11 +268,15 @@ class ExtensionCalls:
     async def handle(self, event: Mapping[str, Any]) -> ExtensionCallLeg | None:
         try:
             cdr = parse_cdr(event)
+            self.holds.forget_before(cdr.ended_at)
             if direct_endpoints(cdr) is None:
                 return None
             leg = extension_call(cdr, await self._port.extension_numbers())
-            if leg is not None:
-                await self._port.record(leg)
+            if leg is None:
+                return None
+            if leg.answered_at is not None and cdr.linked_id:
+                leg = replace(leg, hold_seconds=self.holds.take(cdr.linked_id, cdr.ended_at))
+            await self._port.record(leg)
             return leg
         except (MalformedCdr, ServiceError) as exc:
             log.warning("CDR of %s not recorded: %s", event.get("UniqueID"), exc)

@@ -44,5 +44,6 @@ def test_cdrs_reach_ami_with_epoch_times(tmp_path: Path) -> None:
     assert "enable = yes" in files["cdr.conf"] and "unanswered = no" in files["cdr.conf"]
     manager = files["cdr_manager.conf"]
     assert "enabled = yes" in manager
+    assert "timestampevents = yes" in files["manager.conf"]  # when a hold started and ended
     for mapping in ("start,u => StartEpoch", "answer,u => AnswerEpoch", "end,u => EndEpoch", "linkedid => LinkedID"):
         assert mapping in manager

@@ -24,7 +24,7 @@ INTERNAL, INBOUND, OUTBOUND = CallDirection.INTERNAL, CallDirection.INBOUND, Cal
 
 async def direct_call(
     session: AsyncSession, started: str, caller: str, callee: str, direction: CallDirection, *, ring: int,
-    talk: int | None, disposition: CallDisposition = CallDisposition.NO_ANSWER,
+    talk: int | None, disposition: CallDisposition = CallDisposition.NO_ANSWER, hold: int = 0,
 ) -> None:
     """A direct call that rings ``ring`` seconds, then talks ``talk`` seconds (None: not answered)."""
     start = local(started)
@@ -36,6 +36,7 @@ async def direct_call(
         started_at=start, answered_at=answered,
         ended_at=start + timedelta(seconds=ring + (talk or 0)),
         disposition=CallDisposition.ANSWERED if talk is not None else disposition, unique_id=started,
+        hold_seconds=hold,
     ))
 
 
@@ -43,7 +44,8 @@ async def direct_day(session: AsyncSession) -> None:
     await direct_call(session, "2023-12-27 10:00:00", "2000", "2001", INTERNAL, ring=4, talk=30)  # D1
     await direct_call(session, "2023-12-27 10:05:00", "2002", "2001", INTERNAL, ring=20, talk=None)  # D2
     await direct_call(session, "2023-12-27 10:10:00", "15880123456", "2001", INBOUND, ring=6, talk=90)  # D3
-    await direct_call(session, "2023-12-27 10:20:00", "2001", "0015551234", OUTBOUND, ring=10, talk=120)  # D4
+    await direct_call(session, "2023-12-27 10:20:00", "2001", "0015551234", OUTBOUND, ring=10, talk=120,
+                      hold=10)  # D4
     await direct_call(session, "2023-12-27 10:30:00", "2001", "0015559999", OUTBOUND, ring=3, talk=None,
                       disposition=CallDisposition.BUSY)  # D5
     await direct_call(session, "2023-12-27 10:40:00", "2008", "2000", INTERNAL, ring=2, talk=15)  # D6
@@ -69,11 +71,11 @@ LEO = (
 )
 PHILLIP = (
     # Received: queue calls C1 (ring 15, talk 60, hold 12) and C3 (9, 54), D1 (4, 30), D3 (6, 90):
-    # 4 calls, talk 234. Made: D4 (10, 120) answered and D5 busy: 2 calls, talk 120. D2 rang
-    # him unanswered: not received. 5 answered, talk 354, ring 15 + 9 + 4 + 6 + 10 = 44.
-    # Handle (44 + 354) / 5 = 79.6 -> 80; talk 354 / 5 = 70.8 -> 71; hold 12 / 5 = 2.4 -> 2;
-    # waiting 44 / 5 = 8.8 -> 9.
-    "2001-Phillip Huff", "4", "00:03:54", "2", "00:02:00", "6", "00:05:54", "00:01:20", "00:01:11", "00:00:02",
+    # 4 calls, talk 234. Made: D4 (10, 120, hold 10) answered and D5 busy: 2 calls, talk 120.
+    # D2 rang him unanswered: not received. 5 answered, talk 354, ring 15 + 9 + 4 + 6 + 10 = 44,
+    # hold 22. Handle (44 + 354) / 5 = 79.6 -> 80; talk 354 / 5 = 70.8 -> 71; hold 22 / 5 =
+    # 4.4 -> 4; waiting 44 / 5 = 8.8 -> 9.
+    "2001-Phillip Huff", "4", "00:03:54", "2", "00:02:00", "6", "00:05:54", "00:01:20", "00:01:11", "00:00:04",
     "00:00:09",
 )
 TERRELL = (
@@ -104,11 +106,11 @@ async def test_the_agent_filter_narrows_the_rows(center: AsyncSession) -> None:
 async def test_a_queue_filter_picks_its_agents_and_only_its_queue_calls(center: AsyncSession) -> None:
     f = period("2023-12-27", "2023-12-27", queues=(PRE_SALES,), agents=("2001",))
     # Pre-Sales had no queue calls: Phillip keeps his direct calls only. Received D1 and D3
-    # (talk 120, ring 10), made D4 and D5 (talk 120, D4's ring 10): 3 answered, talk 240,
-    # ring 20. Handle 260 / 3 = 86.7 -> 87; talk 80; waiting 6.7 -> 7.
+    # (talk 120, ring 10), made D4 and D5 (talk 120, D4's ring 10, hold 10): 3 answered, talk
+    # 240, ring 20. Handle 260 / 3 = 86.7 -> 87; talk 80; hold 10 / 3 = 3.3 -> 3; waiting 7.
     assert await rows_of(center, ReportKind.AGENT_CALL_SUMMARY, f) == [
         ("2001-Phillip Huff", "2", "00:02:00", "2", "00:02:00", "4", "00:04:00", "00:01:27", "00:01:20",
-         "00:00:00", "00:00:07"),
+         "00:00:03", "00:00:07"),
     ]
     support = await rows_of(center, ReportKind.AGENT_CALL_SUMMARY, period("2023-12-27", "2023-12-27",
                                                                            queues=(SUPPORT,)))
@@ -140,7 +142,7 @@ async def test_the_period_and_the_talk_exclusion_apply_to_direct_calls(center: A
 async def test_csv_matches_the_golden_file(center: AsyncSession) -> None:
     # Both days: D7 adds a 300 s call made by Leo and received by Phillip to the rows above, e.g.
     # Phillip: 5 received (talk 534), 7 calls, talk 654, 6 answered, ring 45: handle 699 / 6 =
-    # 116.5 -> 00:01:57, talk 109, hold 12 / 6 = 2, waiting 7.5 -> 8.
+    # 116.5 -> 00:01:57, talk 109, hold 22 / 6 = 3.7 -> 4, waiting 7.5 -> 8.
     out = io.BytesIO()
     table = await build_report(center, ReportKind.AGENT_CALL_SUMMARY, period("2023-12-27", "2023-12-28"), ZONE, NOW)
     assert table.columns == COLUMNS

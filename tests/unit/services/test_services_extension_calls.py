@@ -19,14 +19,14 @@ ANSWERED = ExtensionCallLeg(
     direction=CallDirection.INTERNAL, caller_number="1001", caller_name="Alice", callee_number="1002",
     caller_extension="1001", callee_extension="1002", started_at=START,
     answered_at=START + timedelta(seconds=7, milliseconds=500), ended_at=START + timedelta(seconds=69, milliseconds=900),
-    disposition=CallDisposition.ANSWERED, unique_id="1732280400.20", linked_id="1732280400.20",
+    disposition=CallDisposition.ANSWERED, unique_id="1732280400.20", linked_id="1732280400.20", hold_seconds=20,
 )
 
 
 async def test_an_answered_leg_is_stored_with_ring_and_talk_rounded_half_up(session: AsyncSession) -> None:
     await record_extension_call(session, ANSWERED)
     row = (await session.scalars(select(ExtensionCall))).one()
-    assert (row.ring_seconds, row.talk_seconds) == (8, 62)  # 7.5 s -> 8, 62.4 s -> 62
+    assert (row.ring_seconds, row.talk_seconds, row.hold_seconds) == (8, 62, 20)  # 7.5 s -> 8, 62.4 s -> 62
     assert (row.direction, row.disposition, row.caller_extension, row.callee_extension) == (
         CallDirection.INTERNAL, CallDisposition.ANSWERED, "1001", "1002")
     assert row.answered_at == ANSWERED.answered_at and row.ended_at == ANSWERED.ended_at
@@ -34,9 +34,10 @@ async def test_an_answered_leg_is_stored_with_ring_and_talk_rounded_half_up(sess
 
 async def test_an_unanswered_leg_rang_until_it_ended(session: AsyncSession) -> None:
     leg = replace(ANSWERED, answered_at=None, disposition=CallDisposition.NO_ANSWER,
-                  ended_at=START + timedelta(seconds=30))
+                  ended_at=START + timedelta(seconds=30), hold_seconds=3)
     row = await record_extension_call(session, leg)
-    assert (row.ring_seconds, row.talk_seconds, row.answered_at) == (30, 0, None)
+    # No talk, so no hold either: hold is part of the talk time.
+    assert (row.ring_seconds, row.talk_seconds, row.hold_seconds, row.answered_at) == (30, 0, 0, None)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +50,7 @@ async def test_an_unanswered_leg_rang_until_it_ended(session: AsyncSession) -> N
         ({"answered_at": None}, "answered_at"),  # answered with no answer time
         ({"started_at": datetime(2024, 11, 22, 13, 0)}, "started_at"),  # naive
         ({"ended_at": START + timedelta(seconds=5)}, "ended_at"),  # ended before it was answered
+        ({"hold_seconds": -1}, "hold_seconds"),
     ],
 )
 async def test_impossible_legs_are_refused(session: AsyncSession, changes: dict[str, object], field: str) -> None:

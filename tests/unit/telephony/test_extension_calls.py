@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,8 +16,10 @@ from yeastar_ctl.db.extension_call_models import CallDirection, CallDisposition,
 from yeastar_ctl.services import extensions
 from yeastar_ctl.services.extension_calls import ExtensionCallLeg
 from yeastar_ctl.telephony.extension_calls import (
+    HOLD_MEMORY,
     DbExtensionCalls,
     ExtensionCalls,
+    HoldTimes,
     MalformedCdr,
     call_direction,
     endpoint_of,
@@ -45,6 +48,14 @@ def cdr(**fields: Any) -> dict[str, str]:
 
 def at(offset: float) -> datetime:
     return datetime.fromtimestamp(START + offset, UTC)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = at(0)
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 def test_an_answered_internal_call() -> None:
@@ -152,7 +163,7 @@ class FakePort:
 
 async def test_the_handler_records_direct_calls_and_ignores_the_rest() -> None:
     port = FakePort()
-    calls = ExtensionCalls(port)
+    calls = ExtensionCalls(port, FakeClock())
     calls.on_cdr(None, cdr())
     calls.on_cdr(None, cdr(LastApplication="Stasis"))  # no extension lookup for queue legs
     calls.on_cdr(None, cdr(StartEpoch=""))  # logged, not raised into the AMI reader
@@ -166,13 +177,52 @@ async def test_the_database_port_stores_ring_and_talk_time(engine: AsyncEngine) 
     async with sessions.begin() as session:
         for number in ("1001", "1002"):
             await extensions.create_extension(session, number, f"Ext {number}")
-    calls = ExtensionCalls(DbExtensionCalls(sessions))
+    calls = ExtensionCalls(DbExtensionCalls(sessions), FakeClock())
+    calls.holds.held("1732280400.20", "1732280400.21", at(20))
+    calls.holds.resumed("1732280400.20", "1732280400.21", at(32.6))
     await calls.handle(cdr())
     await calls.handle(cdr(Disposition="NO ANSWER", EndEpoch=f"{START + 20.4:.6f}", UniqueID="u2"))
     async with sessions() as session:
         rows = list(await session.scalars(select(ExtensionCall).order_by(ExtensionCall.id)))
-    # Answered: rang 4.5 s -> 5 (half up), talked 62.3 s -> 62. Unanswered: rang 20.4 s -> 20.
-    assert [(r.disposition, r.ring_seconds, r.talk_seconds, r.answered_at) for r in rows] == [
-        (CallDisposition.ANSWERED, 5, 62, at(4.5)),
-        (CallDisposition.NO_ANSWER, 20, 0, None),
+    # Answered: rang 4.5 s -> 5 (half up), talked 62.3 s -> 62, held 12.6 s -> 13 of it.
+    # Unanswered: rang 20.4 s -> 20.
+    assert [(r.disposition, r.ring_seconds, r.talk_seconds, r.hold_seconds, r.answered_at) for r in rows] == [
+        (CallDisposition.ANSWERED, 5, 62, 13, at(4.5)),
+        (CallDisposition.NO_ANSWER, 20, 0, 0, None),
     ]
+
+
+def hold_event(name: str, channel: str, **fields: str) -> dict[str, str]:
+    return {"Event": name, "Channel": "PJSIP/1002-0000000b", "Uniqueid": channel, "Linkedid": "1732280400.20",
+            "MusicClass": "default", **fields}
+
+
+async def test_holds_from_ami_are_added_up_per_call_and_given_to_the_answered_leg() -> None:
+    port, clock = FakePort(), FakeClock()
+    calls = ExtensionCalls(port, clock)
+    events: dict[str, object] = {}
+    calls.subscribe(lambda name, handler: events.__setitem__(name, handler))
+    assert set(events) == {"Cdr", "Hold", "Unhold"}
+    clock.now = at(10)
+    calls.on_hold(None, hold_event("Hold", "callee"))  # the callee holds for 5 s...
+    clock.now = at(15)
+    calls.on_unhold(None, hold_event("Unhold", "callee"))
+    # ...then the caller, from 30 s (the event's own timestamp) until the call ends at 66.8 s.
+    calls.on_hold(None, hold_event("Hold", "caller", Timestamp=f"{START + 30:.6f}"))
+    calls.on_hold(None, {"Event": "Hold", "Channel": "PJSIP/1001-0000000a"})  # no ids: ignored
+    await calls.handle(cdr(Disposition="NO ANSWER", UniqueID="fork"))  # an unanswered leg takes none
+    leg = await calls.handle(cdr())
+    assert leg is not None and leg.hold_seconds == 5 + 37  # 36.8 s -> 37
+    assert replace(leg, hold_seconds=0) == extension_call(parse_cdr(cdr()), EXTENSIONS)
+    assert calls.holds.take("1732280400.20", at(100)) == 0  # taken: a second leg starts afresh
+
+
+def test_hold_times_forget_calls_no_cdr_claimed() -> None:
+    holds = HoldTimes()
+    holds.held("queue-call", "agent", at(0))  # a queue call: the Stasis app times its holds
+    holds.resumed("unknown", "agent", at(1))  # a resume never held: nothing
+    holds.forget_before(at(0) + HOLD_MEMORY)
+    assert holds.take("queue-call", at(10)) == 10
+    holds.held("queue-call", "agent", at(0))
+    holds.forget_before(at(1) + HOLD_MEMORY)
+    assert holds.take("queue-call", at(10)) == 0
