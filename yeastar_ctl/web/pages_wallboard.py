@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 TICK_S: Final = 1.0
 STORED_REFRESH: Final = timedelta(seconds=5)
 EVENT: Final = "board"
+STOPPING: Final = web.AppKey("console_feeds_stopping", asyncio.Event)
 
 
 class Period(StrEnum):
@@ -168,13 +169,30 @@ async def console_events(request: web.Request, console: Console) -> web.StreamRe
             if html != last:
                 await response.write(sse_event(EVENT, html))
                 last = html
-            await asyncio.sleep(TICK_S)
+            if await _stopping_within(request.app[STOPPING], TICK_S):
+                break
     except ConnectionError:
         log.debug("console feed closed by the browser")
     return response
 
 
+async def _stopping_within(stopping: asyncio.Event, seconds: float) -> bool:
+    try:
+        async with asyncio.timeout(seconds):
+            await stopping.wait()
+    except TimeoutError:
+        return False
+    return True
+
+
+async def _stop_feeds(app: web.Application) -> None:
+    app[STOPPING].set()
+
+
 def add_routes(app: web.Application) -> None:
+    # Open feeds end when the app shuts down, rather than holding the shutdown for its timeout.
+    app[STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_stop_feeds)
     # Any role may ask; ``selection`` answers 403 unless the account may see some queue there.
     for path, console in (("/wallboard", Console.WALLBOARD), ("/queue-panel", Console.QUEUE_PANEL)):
         app.router.add_get(path, page()(partial(console_page, console=console)))

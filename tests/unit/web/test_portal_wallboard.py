@@ -120,6 +120,17 @@ async def test_agents_need_the_queue_panel_permission(center: Portal) -> None:
     assert (await center.client.get("/wallboard")).status == 403
 
 
+async def test_an_open_feed_ends_when_the_app_shuts_down(center: Portal) -> None:
+    await center.user("admin", "administrator")
+    await center.login("admin")
+    response = await center.client.get("/wallboard/events")
+    async with asyncio.timeout(FIRST_EVENT_DEADLINE_S):
+        assert (await response.content.readuntil(b"\n\n")).startswith(b"event: board")
+        await center.client.app.shutdown()
+        await response.content.read()  # the end of the stream, not a wait for the next tick
+    assert response.content.at_eof()
+
+
 async def test_anonymous_visitors_go_to_the_login_page(center: Portal) -> None:
     for path in ("/wallboard", "/queue-panel/events"):
         response = await center.client.get(path, allow_redirects=False)
