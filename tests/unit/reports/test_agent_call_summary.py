@@ -101,6 +101,9 @@ async def test_every_queue_agent_with_their_received_and_made_calls(center: Asyn
 async def test_the_agent_filter_narrows_the_rows(center: AsyncSession) -> None:
     f = period("2023-12-27", "2023-12-27", agents=("2001", "2008"))
     assert await rows_of(center, ReportKind.AGENT_CALL_SUMMARY, f) == [PHILLIP]
+    # 2008 made and received calls but is nobody's agent: nothing to show.
+    f = period("2023-12-27", "2023-12-27", agents=("2008",))
+    assert await rows_of(center, ReportKind.AGENT_CALL_SUMMARY, f) == []
 
 
 async def test_a_queue_filter_picks_its_agents_and_only_its_queue_calls(center: AsyncSession) -> None:
