@@ -47,8 +47,8 @@ def deadline_of(entry: WaitingEntry, queue: QueuePolicy) -> datetime:
 
 
 def members_by_queue(agents: Iterable[Agent], queues: Iterable[str]) -> dict[str, list[Candidate]]:
-    """Each of `queues` -> its members in list order, from one walk over every membership. An
-    agent listed twice in a queue counts with its first membership there, as
+    """Each of `queues` -> its members, in the order of `agents`, from one walk over every
+    membership. An agent listed twice in a queue counts with its first membership there, as
     `Agent.membership` does."""
     found: dict[str, list[Candidate]] = {queue: [] for queue in queues}
     for agent in agents:
@@ -59,7 +59,7 @@ def members_by_queue(agents: Iterable[Agent], queues: Iterable[str]) -> dict[str
             # already in this queue, it is the queue's last member.
             if members is not None and (not members or members[-1][0] != extension):
                 members.append((extension, membership))
-    return {queue: list_order(members) for queue, members in found.items()}
+    return found
 
 
 class _QueueInPass:
@@ -73,7 +73,7 @@ class _QueueInPass:
 
     def __init__(self, policy: QueuePolicy, members: list[Candidate]) -> None:
         self.policy = policy
-        self.members = members  # in list order
+        self.members = members  # in the snapshot's order of agents; list order is worked out for who is free
         self.strategy = policy.equal_skill_strategy if policy.skill_based else policy.strategy
         self.label = STRATEGY_LABELS[self.strategy]
         self.max_wait = timedelta(seconds=policy.max_wait)
@@ -125,15 +125,16 @@ class _Pass:
             queue.policy, members, self.s.agents, now=self.now, wrapup_ends=self.shared_wrapup_ends_by_agent(),
             ringing=self.ringing_for, wrapup_until=self.wakeups,
         )
+        available = []
         for i, reason in enumerate(reasons):
             if reason is None:
-                candidate = members[i]
-                extension = candidate[0]
-                if extension in engaged:
+                if members[i][0] in engaged:
                     reasons[i] = TAKEN
                 else:
-                    free[extension] = candidate
-                    free_in.setdefault(extension, []).append(queue)
+                    available.append(members[i])
+        for candidate in list_order(available):
+            free[candidate[0]] = candidate
+            free_in.setdefault(candidate[0], []).append(queue)
         queue.table = SkipTable(queue.members, reasons)
         queue.order = QueueOrder(queue.strategy, queue.members, self.s.rr_last.get(queue.policy.number))
         return queue.table

@@ -32,6 +32,12 @@ def list_order(members: Sequence[Candidate]) -> list[Candidate]:
     return static + dynamic
 
 
+def list_key(c: Candidate) -> tuple[int, int, str] | tuple[int, datetime, int, str]:
+    """`list_order` as a sort key: where `c` stands in it, comparable with any other member's."""
+    m = c[1]
+    return (0, m.position, c[0]) if m.static else (1, m.login_at or _EPOCH, m.position, c[0])
+
+
 def linear_order(members: Sequence[Candidate]) -> list[Candidate]:
     """Seed, Linear: static only -> list order; dynamic only -> login order; mixed -> login order."""
     if all(c[1].static for c in members):
@@ -126,7 +132,7 @@ def order_listed(strategy: RingStrategy, listed: list[Candidate], *, rng: random
 
 class QueueOrder:
     """`order_candidates` for the calls of one queue in a decision pass, given the queue's members
-    in list order once (`members`) and each call's candidates in list order, so that no call
+    once (`members`, in any order) and each call's candidates in list order, so that no call
     looks at the whole queue again. Rrmemory's circle is the list order rotated after the last
     agent tried (with skills, the circle is the tier being rung: `tier`), and Linear's order is
     the list order or the login order, by the make-up of the whole queue; each of those orders
@@ -135,7 +141,6 @@ class QueueOrder:
     leaving out the others."""
 
     def __init__(self, strategy: RingStrategy, members: Sequence[Candidate], rr_last: str | None) -> None:
-        self._place: dict[str, int] = {}  # Rrmemory: each member's place in list order
         self._last: Candidate | None = None  # Rrmemory: the last agent tried, if a member
         # `order` is chosen once here: a pass asks it for every offer.
         self.order: Callable[[list[Candidate], int | None, random.Random], list[Candidate]]
@@ -143,9 +148,8 @@ class QueueOrder:
             static_only = all(c[1].static for c in members if _in_queue(c))
             self.order = self._as_listed if static_only else self._by_login
         elif strategy == RingStrategy.RRMEMORY:
-            self._place = {c[0]: i for i, c in enumerate(members)}
-            if rr_last in self._place:
-                self._last = members[self._place[rr_last]]
+            # The first of the name, as `list_order` puts a member listed twice.
+            self._last = min((c for c in members if c[0] == rr_last), key=list_key, default=None)
             self.order = self._round
         else:
             listed = _LISTED_ORDERS[strategy]
@@ -165,5 +169,8 @@ class QueueOrder:
         last = self._last
         if last is None or (tier is not None and last[1].skill != tier):
             return candidates  # the last agent tried is not in the circle: no rotation
-        place, after = self._place, self._place[last[0]]
-        return [c for c in candidates if place[c[0]] > after] + [c for c in candidates if place[c[0]] <= after]
+        after, before = [], []  # the last agent tried goes last
+        last_key = list_key(last)
+        for c in candidates:
+            (after if list_key(c) > last_key else before).append(c)
+        return after + before

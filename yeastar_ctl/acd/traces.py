@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from yeastar_ctl.acd.model import Membership
+from yeastar_ctl.acd.strategies import Candidate, list_order
 
 NO_AGENT_AVAILABLE = "no agent available: waiting"
 TAKEN = "offered a higher-priority call in this pass"
@@ -59,12 +60,15 @@ class SkipTable:
     this queue or another) joins it as "offered a higher-priority call in this pass". A call's
     skip lines are the table at the `version` it was decided at."""
 
-    __slots__ = ("members", "reasons", "taken", "_lines", "_waiting")
+    __slots__ = ("members", "reasons", "taken", "_listed", "_lines", "_waiting")
 
-    def __init__(self, members: Sequence[tuple[str, Membership]], reasons: Sequence[str | None]) -> None:
-        self.members = members  # the queue's members in list order: (extension, membership)
-        self.reasons = reasons  # per member: why it cannot be rung; None: free when the table was made
+    def __init__(self, members: Sequence[Candidate], reasons: Sequence[str | None]) -> None:
+        # The queue's members in any order, and per member why it cannot be rung (None: it was
+        # free when the table was made); the lines come in list order, sorted only when read.
+        self.members = members
+        self.reasons = reasons
         self.taken: list[str] = []  # free members offered a call since, in the order offered
+        self._listed: list[tuple[str, str | None]] | None = None  # (extension, reason) in list order
         self._lines: dict[int, tuple[str, ...]] = {}
         self._waiting: dict[int, tuple[str, ...]] = {}
 
@@ -75,10 +79,13 @@ class SkipTable:
     def lines(self, version: int) -> tuple[str, ...]:
         lines = self._lines.get(version)
         if lines is None:
+            if self._listed is None:
+                reasons = {c[0]: reason for c, reason in zip(self.members, self.reasons, strict=True)}
+                self._listed = [(c[0], reasons[c[0]]) for c in list_order(self.members)]
             taken = set(self.taken[:version])
             lines = self._lines[version] = tuple(
                 f"{extension}: skipped, {reason if reason is not None else TAKEN}"
-                for (extension, _), reason in zip(self.members, self.reasons, strict=True)
+                for extension, reason in self._listed
                 if reason is not None or extension in taken
             )
         return lines
