@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from sqlalchemy import select
@@ -16,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.db.account_models import ApiToken, User
 from yeastar_ctl.db.types import utcnow
-from yeastar_ctl.services.users import get_user
+from yeastar_ctl.services.errors import NotFoundError
+from yeastar_ctl.services.users import active_user, get_user
 
 TOKEN_BYTES: Final = 32
 PREFIX: Final = "yc_"  # recognisable in logs and secret scanners
@@ -42,17 +44,37 @@ async def create_token(session: AsyncSession, user_id: int) -> IssuedToken:
 
 
 async def user_for_token(session: AsyncSession, token: str) -> User | None:
-    """The token's user (and the token's last use set to now), or None for an unknown token."""
+    """The token's user (and the token's last use set to now), or None for an unknown token or
+    a disabled user's."""
     row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None:
         return None
-    row.last_used = utcnow()
-    await session.flush()
-    return await session.get(User, row.user_id)
-
-
-async def revoke_token(session: AsyncSession, token_id: int) -> None:
-    row = await session.get(ApiToken, token_id)
-    if row is not None:
-        await session.delete(row)
+    user = await active_user(session, row.user_id)
+    if user is not None:
+        row.last_used = utcnow()
         await session.flush()
+    return user
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What may be shown about a token: never the token itself (only its hash is kept)."""
+
+    id: int
+    created_at: datetime
+    last_used: datetime | None
+
+
+async def list_tokens(session: AsyncSession, user_id: int) -> list[TokenInfo]:
+    await get_user(session, user_id)
+    rows = await session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id))
+    return [TokenInfo(r.id, r.created_at, r.last_used) for r in rows]
+
+
+async def revoke_token(session: AsyncSession, token_id: int, user_id: int | None = None) -> None:
+    """Delete a token (of ``user_id`` when given, so one user's page cannot revoke another's)."""
+    row = await session.get(ApiToken, token_id)
+    if row is None or (user_id is not None and row.user_id != user_id):
+        raise NotFoundError("API token", str(token_id))
+    await session.delete(row)
+    await session.flush()

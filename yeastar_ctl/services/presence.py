@@ -7,6 +7,7 @@ on Do Not Disturb gets no queue calls (the routing core reads the presence).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,9 +19,9 @@ from yeastar_ctl.db.models import PresenceRule
 from yeastar_ctl.services.agent_commands import StateChange, plan_presence, record_changes
 from yeastar_ctl.services.agent_state import load_agent_history
 from yeastar_ctl.services.config_snapshot import load_config_snapshot
-from yeastar_ctl.services.errors import ValidationError
 from yeastar_ctl.services.extensions import get_extension, set_presence
-from yeastar_ctl.services.validation import parse_choice
+from yeastar_ctl.services.pause_reasons import list_pause_reasons
+from yeastar_ctl.services.validation import Problems, parse_choice
 
 
 @dataclass(frozen=True)
@@ -45,21 +46,59 @@ async def set_presence_rule(
 ) -> None:
     checked_presence = parse_choice("presence", presence, Presence)
     checked_action = parse_choice("action", action, PresenceAction)
-    if reason_code is not None:
-        if checked_action != PresenceAction.PAUSE:
-            raise ValidationError("reason_code", "a pause reason goes only with the Pause action")
-        snapshot = await load_config_snapshot(session)
-        if reason_code not in {r.code for r in snapshot.pause_reasons}:
-            raise ValidationError("reason_code", f"there is no pause reason {reason_code}")
+    problems = Problems()
+    _check_reason(problems, "reason_code", checked_action, reason_code, await _reason_codes(session))
+    problems.raise_if_any()
+    await _store_rule(session, (await get_extension(session, extension)).id, checked_presence,
+                      PresenceRuleSpec(checked_action, reason_code))
+
+
+async def set_presence_rules(
+    session: AsyncSession, extension: str, rules: Mapping[Presence | str, tuple[PresenceAction | str, str | None]],
+) -> None:
+    """Set several presences' rules together (all or none); problems name ``<presence>.action``
+    or ``<presence>.reason_code``. Presences not given keep their rule."""
     ext = await get_extension(session, extension)
+    codes = await _reason_codes(session)
+    problems = Problems()
+    checked: dict[Presence, PresenceRuleSpec] = {}
+    for presence, (action, reason_code) in rules.items():
+        member = problems.choice("presence", presence, Presence)
+        if member is None:
+            continue
+        checked_action = problems.choice(f"{member.value}.action", action, PresenceAction)
+        if checked_action is not None:
+            _check_reason(problems, f"{member.value}.reason_code", checked_action, reason_code, codes)
+            checked[member] = PresenceRuleSpec(checked_action, reason_code)
+    problems.raise_if_any()
+    for presence, rule in checked.items():
+        await _store_rule(session, ext.id, presence, rule)
+
+
+async def _reason_codes(session: AsyncSession) -> set[str]:
+    return {r.code for r in await list_pause_reasons(session)}
+
+
+def _check_reason(
+    problems: Problems, field: str, action: PresenceAction, reason_code: str | None, codes: set[str],
+) -> None:
+    if reason_code is None:
+        return
+    if action != PresenceAction.PAUSE:
+        problems.add(field, "a pause reason goes only with the Pause action")
+    elif reason_code not in codes:
+        problems.add(field, f"there is no pause reason {reason_code}")
+
+
+async def _store_rule(session: AsyncSession, extension_id: int, presence: Presence, rule: PresenceRuleSpec) -> None:
     row = await session.scalar(
-        select(PresenceRule).where(PresenceRule.extension_id == ext.id, PresenceRule.presence == checked_presence)
+        select(PresenceRule).where(PresenceRule.extension_id == extension_id, PresenceRule.presence == presence)
     )
     if row is None:
-        row = PresenceRule(extension_id=ext.id, presence=checked_presence)
+        row = PresenceRule(extension_id=extension_id, presence=presence)
         session.add(row)
-    row.action = checked_action
-    row.reason_code = reason_code
+    row.action = rule.action
+    row.reason_code = rule.reason_code
     await session.flush()
 
 

@@ -376,3 +376,38 @@ async def list_managers(session: AsyncSession, queue_number: str) -> list[Manage
         for row, number in rows
     ]
     return sorted(managers, key=lambda m: sort_key(m.extension))
+
+
+async def queues_managed_by(session: AsyncSession, extension: str) -> tuple[str, ...]:
+    """The numbers of the queues whose manager list holds ``extension``, in queue order."""
+    rows = await session.scalars(
+        select(Queue.number)
+        .join(QueueManager, QueueManager.queue_id == Queue.id)
+        .join(Extension, QueueManager.extension_id == Extension.id)
+        .where(Extension.number == extension)
+        .order_by(func.length(Queue.number), Queue.number)
+    )
+    return tuple(rows)
+
+
+async def set_queues_managed_by(
+    session: AsyncSession, extension: str, queue_numbers: Sequence[str], field: str = "managed_queues"
+) -> None:
+    """Make ``extension`` a manager of exactly these queues (the user page's view of the
+    Members tab): a queue it newly manages starts with every switch off, the others keep theirs."""
+    problems = Problems()
+    ids = await _extension_ids(session, [extension], field, problems)
+    queues = {q.number: q for q in await list_queues(session)}
+    for number in queue_numbers:
+        if number not in queues:
+            problems.add(field, f"queue {number} does not exist")
+    problems.raise_if_any()
+    ext_id = ids[extension]
+    rows = await session.scalars(select(QueueManager).where(QueueManager.extension_id == ext_id))
+    existing = {row.queue_id: row for row in rows}
+    wanted = {queues[number].id for number in queue_numbers}
+    for queue_id, row in existing.items():
+        if queue_id not in wanted:
+            await session.delete(row)
+    session.add_all(QueueManager(queue_id=q, extension_id=ext_id) for q in wanted - set(existing))
+    await session.flush()

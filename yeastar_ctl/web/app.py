@@ -26,6 +26,7 @@ from yeastar_ctl.web import (
     pages_users,
     pages_wallboard,
 )
+from yeastar_ctl.web import pages_presence
 from yeastar_ctl.web.auth import session_storage
 from yeastar_ctl.web.context import CONTEXT_KEY, Health, WebContext
 
@@ -65,4 +66,5 @@ def build_web_app(context: WebContext) -> web.Application:
              pages_wallboard, pages_contacts)
     for module in (*pages, api, openapi):
         module.add_routes(app)
+    pages_presence.add_routes(app)
     return app

@@ -19,7 +19,6 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from yeastar_ctl.db.account_models import Role, User
 from yeastar_ctl.services import api_tokens, users
-from yeastar_ctl.services.errors import NotFoundError
 from yeastar_ctl.web.context import context_of
 
 SESSION_LIFETIME: Final = timedelta(hours=8)
@@ -94,10 +93,8 @@ async def session_account(request: web.Request) -> Account | None:
 
 async def _load(request: web.Request, user_id: int) -> Account | None:
     async with context_of(request).sessions() as session:
-        try:
-            return Account.of(await users.get_user(session, user_id))
-        except NotFoundError:
-            return None  # deleted since login
+        user = await users.active_user(session, user_id)
+        return Account.of(user) if user is not None else None  # None: deleted or disabled since login
 
 
 def page(*roles: Role) -> Callable[[Handler], Handler]:

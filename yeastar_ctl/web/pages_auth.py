@@ -1,4 +1,4 @@
-"""Log in, log out, and the home page (an agent's own status)."""
+"""Log in, log out, and the home page (an agent's own status and presence)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from yeastar_ctl.services import queues as queue_service
 from yeastar_ctl.web.auth import Account, current_account, log_in, log_out, page
 from yeastar_ctl.web.context import context_of
 from yeastar_ctl.web.forms import ActionForm, PortalForm, bind
+from yeastar_ctl.web.pages_presence import OwnPresenceForm
 from yeastar_ctl.web.render import render
 
 FAILED_LOGIN = "Unknown username or wrong password."
@@ -94,7 +95,8 @@ async def home(request: web.Request) -> web.StreamResponse:
     rows: list[QueueStatus] = []
     if account.extension_number:
         presence, rows = await _own_status(request, account.extension_number)
-    return await render("home.html", request, {"presence": presence, "queues": rows})
+    presence_form = await bind(request, OwnPresenceForm, presence=presence)
+    return await render("home.html", request, {"presence": presence, "queues": rows, "presence_form": presence_form})
 
 
 def add_routes(app: web.Application) -> None:
