@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from yeastar_ctl.acd.engine import decide
 from yeastar_ctl.acd.model import Agent, Membership, QueuePolicy
-from yeastar_ctl.acd.strategies import Candidate, QueueOrder, list_order, order_candidates
+from yeastar_ctl.acd.strategies import Candidate, QueueOrder, list_key, list_order, order_candidates
 from yeastar_ctl.acd.vocabulary import DeviceStatus, RingStrategy
 
 RING_ALL = QueuePolicy("6400", strategy=RingStrategy.RING_ALL)
@@ -265,6 +265,12 @@ def queues_with_candidates(draw: st.DrawFn) -> tuple[list[Candidate], list[Candi
     return members, candidates, rr_last
 
 
+@given(queues_with_candidates())
+def test_list_key_sorts_as_list_order(queue: tuple[list[Candidate], list[Candidate], str | None]) -> None:
+    members, _, _ = queue
+    assert sorted(members, key=list_key) == list_order(members)
+
+
 @settings(max_examples=1000)
 @given(queues_with_candidates(), st.sampled_from(list(RingStrategy)), st.none() | st.integers(1, 2), st.integers(0, 9))
 def test_the_queues_order_gives_each_calls_candidates_the_order_of_their_strategy(
@@ -278,7 +284,7 @@ def test_the_queues_order_gives_each_calls_candidates_the_order_of_their_strateg
         candidates = [c for c in candidates if c[1].skill == tier]
     circle = [c for c in members if c[1].skill == tier] if tier is not None and strategy == RingStrategy.RRMEMORY else members
     expected = order_candidates(strategy, candidates, all_members=circle, rr_last=rr_last, rng=random.Random(seed))
-    order = QueueOrder(strategy, list_order(members), rr_last)
+    order = QueueOrder(strategy, members, rr_last)  # members in any order
     assert order.order(list_order(candidates), tier, random.Random(seed)) == expected
 
 
