@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from yeastar_ctl.acd.capacity import members_absent
 from yeastar_ctl.acd.eligibility import shared_wrapup_ends, unavailable_reasons
 from yeastar_ctl.acd.model import Agent, Decision, Failover, Offer, QueuePolicy, Snapshot, WaitingEntry
-from yeastar_ctl.acd.priority import fixed_priority, priority
+from yeastar_ctl.acd.priority import priority_at
 from yeastar_ctl.acd.strategies import Candidate, QueueOrder, list_order
 from yeastar_ctl.acd.traces import (
     LEAVE_EMPTY_TRACE, TAKEN, Recipe, SkipTable, Traces, as_is, gone_trace, offer_trace, retry_trace,
@@ -67,17 +67,21 @@ class _QueueInPass:
     a call first needs it."""
 
     __slots__ = (
-        "policy", "members", "strategy", "label", "max_wait", "fixed_priority", "leave_when_empty",
-        "ring_all", "rounds", "is_empty", "table", "free", "order",
+        "policy", "members", "strategy", "label", "max_wait", "joined_by", "first_joined", "priority",
+        "leave_when_empty", "ring_all", "rounds", "is_empty", "table", "free", "order",
     )
 
-    def __init__(self, policy: QueuePolicy, members: list[Candidate]) -> None:
+    def __init__(self, policy: QueuePolicy, members: list[Candidate], now: datetime) -> None:
         self.policy = policy
         self.members = members  # in the snapshot's order of agents; list order is worked out for who is free
         self.strategy = policy.equal_skill_strategy if policy.skill_based else policy.strategy
         self.label = STRATEGY_LABELS[self.strategy]
         self.max_wait = timedelta(seconds=policy.max_wait)
-        self.fixed_priority = fixed_priority(policy)
+        # A call that joined by then has reached the maximum wait (unless it has its own deadline).
+        self.joined_by = now - self.max_wait
+        # The first to join of the calls that have not: the earliest of their deadlines is its.
+        self.first_joined: datetime | None = None
+        self.priority = priority_at(policy, now)
         self.leave_when_empty = policy.leave_when_empty is not None
         # Whether the agents a call already rang in its round are left out (not with plain Ring All).
         self.ring_all = self.strategy == RingStrategy.RING_ALL
@@ -101,7 +105,7 @@ class _Pass:
         # Each time noted is after `now`: a deadline, retry or wrap-up still to come.
         self.wakeups: list[datetime] = []
         members = members_by_queue(snapshot.agents.values(), (q.number for q in snapshot.queues.values()))
-        self.queues = {key: _QueueInPass(q, members[q.number]) for key, q in snapshot.queues.items()}
+        self.queues = {key: _QueueInPass(q, members[q.number], self.now) for key, q in snapshot.queues.items()}
         self.free_in: dict[str, list[_QueueInPass]] = {}  # agent -> the queues where it is free
         self._shared_wrapup_ends: dict[str, datetime | None] | None = None
 
@@ -148,13 +152,6 @@ class _Pass:
             self._shared_wrapup_ends = {a.extension: shared_wrapup_ends(a, self.s.queues) for a in self.s.agents.values()}
         return self._shared_wrapup_ends
 
-    def engage(self, extension: str) -> None:
-        self.engaged.add(extension)
-        for queue in self.free_in.pop(extension, ()):
-            del queue.free[extension]
-            assert queue.table is not None
-            queue.table.taken.append(extension)
-
     def choose(self, entry: WaitingEntry, queue: _QueueInPass, table: SkipTable, priority_now: int) -> Offer:
         """Whom of the queue's free members to ring for the entry, by the queue's strategy."""
         policy = queue.policy
@@ -173,10 +170,14 @@ class _Pass:
         ordered = queue.order.order(pool, top, self.rng)
         rung = len(ordered) if queue.ring_all else 1
         # The skip lines as they are before this offer takes its agents.
-        self.recipes[entry.id] = (offer_trace, table, table.version, free, tried, top, ordered, rung, queue.label, priority_now)
+        self.recipes[entry.id] = (offer_trace, table, len(table.taken), free, tried, top, ordered, rung, queue.label, priority_now)
         chosen = tuple([c[0] for c in ordered[:rung]])
-        for extension in chosen:
-            self.engage(extension)
+        engaged, free_in = self.engaged, self.free_in
+        for extension in chosen:  # taken out of the free members of each of its queues
+            engaged.add(extension)
+            for other in free_in.pop(extension, ()):
+                del other.free[extension]
+                other.table.taken.append(extension)  # type: ignore[union-attr]  # it has free members: it has a table
         return Offer(entry.id, policy.number, chosen, policy.agent_timeout, new_round)
 
     def run(self) -> Decision:
@@ -189,21 +190,24 @@ class _Pass:
                 recipes[entry.id] = (gone_trace, entry.queue)
                 failovers.append(Failover(entry.id, entry.queue, FailoverReason.QUEUE_EMPTY))
                 continue
-            deadline = entry.deadline or entry.joined_at + queue.max_wait  # deadline_of
-            if now >= deadline:
-                recipes[entry.id] = (timed_out_trace, deadline)
+            # `deadline_of`, compared without working out each deadline
+            joined, deadline = entry.joined_at, entry.deadline
+            if deadline is not None and now < deadline:
+                wakeups.append(deadline)
+            elif deadline is None and joined > queue.joined_by:
+                if queue.first_joined is None or joined < queue.first_joined:
+                    queue.first_joined = joined
+            else:
+                recipes[entry.id] = (timed_out_trace, deadline or joined + queue.max_wait)
                 failovers.append(Failover(entry.id, entry.queue, FailoverReason.TIMED_OUT))
                 continue
-            wakeups.append(deadline)
             # A caller whose call is ringing an agent right now has an agent: Leave Empty waits.
             if queue.leave_when_empty and not entry.callback and not entry.ringing and self.is_empty(queue):
                 recipes[entry.id] = (as_is, LEAVE_EMPTY_TRACE)
                 failovers.append(Failover(entry.id, entry.queue, FailoverReason.QUEUE_EMPTY))
                 continue
-            priority_now = queue.fixed_priority
-            if priority_now is None:
-                priority_now = priority(entry, queue.policy, now)
-            live.append((-priority_now, entry.joined_at, entry.id, i))
+            live.append((-queue.priority(entry), joined, entry.id, i))
+        wakeups += [q.first_joined + q.max_wait for q in queues.values() if q.first_joined is not None]
         live.sort()
         priorities = {entry_id: -negated for negated, _, entry_id, _ in live}
         offers: list[Offer] = []
@@ -222,7 +226,7 @@ class _Pass:
             if queue.free:
                 offers.append(self.choose(entry, queue, table, -negated))
             else:
-                recipes[entry_id] = (waiting_trace, table, table.version)
+                recipes[entry_id] = (waiting_trace, table, len(table.taken))
         return Decision(
             offers=tuple(offers),
             failovers=tuple(failovers),

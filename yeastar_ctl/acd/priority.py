@@ -9,26 +9,26 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import Callable
 
 from yeastar_ctl.acd.model import QueuePolicy, WaitingEntry
 
 
-def waited_seconds(entry: WaitingEntry, now: datetime) -> float:
-    return max(0.0, (now - entry.joined_at).total_seconds())
+def priority_at(queue: QueuePolicy, now: datetime) -> Callable[[WaitingEntry], int]:
+    """`priority` of each call of `queue` at `now`; a decision pass ranks every call with it."""
+    weight, acceleration = queue.weight, queue.acceleration
+    if not acceleration:
+        return lambda entry: weight
 
+    def accelerated(entry: WaitingEntry) -> int:
+        waited = max(0.0, (now - entry.joined_at).total_seconds())
+        return math.floor(weight + waited / acceleration + 0.5)
 
-def fixed_priority(queue: QueuePolicy) -> int | None:
-    """The priority of every call of `queue` when it does not grow with the wait (no
-    acceleration); None when it does."""
-    return None if queue.acceleration else queue.weight
+    return accelerated
 
 
 def priority(entry: WaitingEntry, queue: QueuePolicy, now: datetime) -> int:
-    fixed = fixed_priority(queue)
-    if fixed is not None:
-        return fixed
-    assert queue.acceleration
-    return math.floor(queue.weight + waited_seconds(entry, now) / queue.acceleration + 0.5)
+    return priority_at(queue, now)(entry)
 
 
 def routing_order(entry: WaitingEntry, queue: QueuePolicy, now: datetime) -> tuple[int, datetime, str]:
