@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yeastar_ctl.reports import agent_activity, agent_performance, callbacks, query, queue_performance, survey
 from yeastar_ctl.reports.agent_call_summary import agent_call_summary_table
 from yeastar_ctl.reports.filters import ReportFilter, bucket_start
-from yeastar_ctl.reports.table import Table, mapped, rows_of, with_group_totals
+from yeastar_ctl.reports.formatting import LocalTimes
+from yeastar_ctl.reports.table import Table, batched, mapped, rows_of, with_group_totals
 from yeastar_ctl.reports.values import CallTotals
 from yeastar_ctl.services.errors import ValidationError
 
@@ -64,8 +65,10 @@ async def _queue_performance(r: ReportRequest) -> Table:
 
 
 async def _queue_calls(r: ReportRequest) -> Table:
-    rows = mapped(query.stream_call_records(r.session, r.filter),
-                  lambda call: queue_performance.call_cells(call, r.zone))
+    cells = queue_performance.CallCells(
+        LocalTimes(r.zone), await query.queue_names_by_id(r.session), await query.extension_names(r.session)
+    )
+    rows = batched(query.stream_call_rows(r.session, r.filter), cells)
     return Table("Queue Calls", queue_performance.CALL_COLUMNS, rows)
 
 
@@ -155,8 +158,7 @@ async def _agent_missed_calls(r: ReportRequest) -> Table:
 
 
 async def _agent_performance(r: ReportRequest) -> Table:
-    queues = await query.queue_totals(r.session, r.filter)
-    agents = await query.agent_totals(r.session, r.filter)
+    queues, agents = await query.queue_and_agent_totals(r.session, r.filter)
     rows = agent_performance.agent_performance_rows(
         queues, agents, await query.queue_names(r.session), await query.extension_names(r.session)
     )

@@ -10,7 +10,7 @@ Percentages are rounded half up to two decimals with trailing zeros dropped (2/3
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Final
@@ -20,6 +20,9 @@ NONE_SHOWN: Final = "-"
 HUNDREDTH: Final = Decimal("0.01")
 SECONDS_PER_HOUR: Final = 3600
 SECONDS_PER_MINUTE: Final = 60
+ONE_SECOND: Final = timedelta(seconds=1)
+ONE_MINUTE: Final = timedelta(minutes=1)
+ONE_HOUR: Final = timedelta(hours=1)
 
 
 @lru_cache(maxsize=1 << 16)  # exports print the same few thousand durations again and again
@@ -60,6 +63,49 @@ def local_time(at: datetime, zone: tzinfo) -> str:
     a large export."""
     t = at.astimezone(zone)
     return f"{t.month:02d}/{t.day:02d}/{t.year:04d} {t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+
+
+class LocalTimes:
+    """Stored UTC times (text starting ``YYYY-MM-DD HH:MM:SS``) as ``local_time`` prints them,
+    for exports of a million rows: the zone is asked once per UTC hour, not once per row.
+
+    Within an hour whose offset does not change and is whole minutes (every zone today), a
+    local time is the hour's local prefix plus the minutes and seconds, shifted by the
+    offset's minutes; any other hour (an offset change inside it, historic offsets with
+    seconds) converts each time in full.
+    """
+
+    def __init__(self, zone: tzinfo) -> None:
+        self._zone = zone
+        self._hour = ""
+        self._shift = -1  # the offset's minutes past the hour; -1: convert each time in full
+        self._prefixes = ("", "")  # the local "MM/DD/YYYY HH" the UTC hour starts in, and the next
+
+    def __call__(self, utc: str) -> str:
+        if utc[:13] != self._hour:
+            self._enter(utc[:13])
+        if self._shift == 0:
+            return self._prefixes[0] + utc[13:19]
+        if self._shift < 0:
+            return local_time(datetime.fromisoformat(utc[:19]).replace(tzinfo=UTC), self._zone)
+        minute = int(utc[14:16]) + self._shift
+        return f"{self._prefixes[minute // 60]}:{minute % 60:02d}{utc[16:19]}"
+
+    def _enter(self, hour: str) -> None:
+        self._hour = hour
+        utc_start = datetime.fromisoformat(hour + ":00").replace(tzinfo=UTC)
+        start = utc_start.astimezone(self._zone)
+        last = (utc_start + ONE_HOUR - ONE_SECOND).astimezone(self._zone)
+        offset = start.utcoffset()
+        if offset is None or offset != last.utcoffset() or offset % ONE_MINUTE:
+            self._shift = -1
+            return
+        self._shift = start.minute
+        self._prefixes = (_local_hour(start), _local_hour(start.replace(tzinfo=None) + ONE_HOUR))
+
+
+def _local_hour(t: datetime) -> str:
+    return f"{t.month:02d}/{t.day:02d}/{t.year:04d} {t.hour:02d}"
 
 
 def party(number: str | None, name: str | None) -> str:

@@ -9,14 +9,18 @@ talking never shows up as half of one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, func, not_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
-from yeastar_ctl.db.enums import CallbackResult, CallStatus, MemberKind, RingResult
+from yeastar_ctl.db.enums import CallbackResult, CallStatus, MemberKind
 from yeastar_ctl.db.models import (
     AgentEvent,
     CallbackRequest,
@@ -50,14 +54,8 @@ WITHIN_SLA: Final = and_(
     ANSWERED,
     QueueCall.ring_seconds <= func.coalesce(Queue.sla_seconds, DEFAULT_QUEUE_SETTINGS.sla_seconds),
 )
-# An offer the agent did not take. Rings cut short because the caller hung up are not the
-# agent's miss (the seed's Agent Missed Call Activity leaves the abandoned call out); rings
-# stopped because another agent answered first are (its Ring All example counts them).
-AGENT_MISSED: Final = and_(
-    RingAttempt.result.is_not(None),
-    RingAttempt.result != RingResult.ANSWERED,
-    not_(and_(RingAttempt.result == RingResult.CANCELLED, QueueCall.status == CallStatus.ABANDONED)),
-)
+# An offer the agent did not take, as ``call_events.is_agent_miss`` marked it when the call ended.
+AGENT_MISSED: Final = RingAttempt.missed == true()
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -92,33 +90,69 @@ def _with_queue(stmt: Select) -> Select:
     return stmt.outerjoin(Queue, Queue.id == QueueCall.queue_id)
 
 
-async def _stream(session: AsyncSession, stmt: Select) -> AsyncIterator[Any]:
+async def _batches(session: AsyncSession, stmt: Select) -> AsyncIterator[Sequence[Any]]:
     # Core rows fetched a chunk at a time: one hop to the database driver per chunk, not per
     # row, which is most of the cost of a large export.
     connection = await session.connection()
     result = await connection.stream(stmt.execution_options(yield_per=CHUNK_ROWS))
     async for chunk in result.partitions(CHUNK_ROWS):
+        yield chunk
+
+
+async def _stream(session: AsyncSession, stmt: Select) -> AsyncIterator[Any]:
+    async for chunk in _batches(session, stmt):
         for row in chunk:
             yield row
 
 
+async def _queues_named(session: AsyncSession, f: ReportFilter) -> ReportFilter:
+    """``f`` with its queues spelled out: its own, or every queue number that has calls.
+
+    The totals then read the totals index queue by queue (a range of join times in each),
+    which SQLite picks whatever statistics it has; asked for "all queues" it may walk the
+    join-time index instead and fetch every call from the table (4x slower for a year). The
+    numbers come from a loose index scan: one index step per queue, not a read of the calls.
+    """
+    if f.queues:
+        return f
+    numbers = select(func.min(QueueCall.queue_number).label("number")).cte("numbers", recursive=True)
+    following = select(func.min(QueueCall.queue_number)).where(QueueCall.queue_number > numbers.c.number)
+    numbers = numbers.union_all(select(following.scalar_subquery()).where(numbers.c.number.is_not(None)))
+    found = await session.scalars(select(numbers.c.number).where(numbers.c.number.is_not(None)))
+    return replace(f, queues=tuple(found))
+
+
+_TOTALS: Final = (  # in CallTotals' field order
+    func.count(),
+    _count(ANSWERED),
+    _count(QueueCall.status == CallStatus.MISSED),
+    _count(QueueCall.status == CallStatus.ABANDONED),
+    _sum(QueueCall.ring_seconds),
+    _sum(QueueCall.ring_seconds, ANSWERED),
+    _sum(QueueCall.talk_seconds, ANSWERED),
+    _sum(QueueCall.hold_seconds, ANSWERED),
+    func.coalesce(func.max(QueueCall.ring_seconds), 0),
+    _count(WITHIN_SLA),
+)
+
+
+async def _call_totals(
+    session: AsyncSession, f: ReportFilter, keys: Sequence[Any], extra: Sequence[Any] = ()
+) -> list[Any]:
+    """Rows of ``keys``, ``extra`` aggregates and the ``_TOTALS`` of the calls with those keys."""
+    named = await _queues_named(session, f)
+    stmt = _with_queue(select(*keys, *extra, *_TOTALS)).where(*call_conditions(named)).group_by(*keys)
+    return list(await session.execute(stmt))
+
+
+def _call_totals_of(values: Sequence[Any]) -> CallTotals:
+    return CallTotals(*(int(v) for v in values))
+
+
 async def queue_totals(session: AsyncSession, f: ReportFilter) -> dict[str, CallTotals]:
     """Per queue number, the sums ``CallTotals.of_call`` would add up, computed in SQL."""
-    stmt = _with_queue(select(
-        QueueCall.queue_number,
-        func.count(),
-        _count(ANSWERED),
-        _count(QueueCall.status == CallStatus.MISSED),
-        _count(QueueCall.status == CallStatus.ABANDONED),
-        _sum(QueueCall.ring_seconds),
-        _sum(QueueCall.ring_seconds, ANSWERED),
-        _sum(QueueCall.talk_seconds, ANSWERED),
-        _sum(QueueCall.hold_seconds, ANSWERED),
-        func.coalesce(func.max(QueueCall.ring_seconds), 0),
-        _count(WITHIN_SLA),
-    )).where(*call_conditions(f)).group_by(QueueCall.queue_number)
-    rows = await session.execute(stmt)
-    return {number: CallTotals(*(int(v) for v in values)) for number, *values in rows}
+    rows = await _call_totals(session, f, [QueueCall.queue_number])
+    return {number: _call_totals_of(values) for number, *values in rows}
 
 
 async def stream_call_facts(session: AsyncSession, f: ReportFilter) -> AsyncIterator[CallFacts]:
@@ -150,42 +184,84 @@ def _records_select(*extra: Any) -> Select:
     )
 
 
-async def stream_call_records(session: AsyncSession, f: ReportFilter) -> AsyncIterator[CallRecord]:
-    """The drill-down: newest call first, as the portal lists them."""
-    stmt = _records_select().where(*call_conditions(f)).order_by(
-        QueueCall.joined_at.desc(), QueueCall.id.desc()
+class _UtcText(FunctionElement[str]):
+    """A stored time as UTC text that starts ``YYYY-MM-DD HH:MM:SS`` on every backend: what
+    ``formatting.LocalTimes`` reads, a good deal cheaper per row than an aware datetime."""
+
+    type = String()
+    inherit_cache = True
+    name = "utc_text"
+
+
+@compiles(_UtcText, "sqlite")
+def _utc_text_sqlite(element: _UtcText, compiler: SQLCompiler, **kw: Any) -> str:
+    # Stored as exactly that text (UTC, then the microseconds): handed over as it is.
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_UtcText, "postgresql")
+def _utc_text_postgresql(element: _UtcText, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
+
+
+async def stream_call_rows(session: AsyncSession, f: ReportFilter) -> AsyncIterator[Sequence[Any]]:
+    """The drill-down, newest call first, as batches of plain rows in
+    ``queue_performance.CallRow``'s order (names are looked up by the caller, not joined)."""
+    stmt = select(
+        QueueCall.id, _UtcText(QueueCall.joined_at), QueueCall.caller_number, QueueCall.caller_name,
+        QueueCall.queue_number, QueueCall.queue_id, QueueCall.agent_extension, QueueCall.status,
+        QueueCall.ring_seconds, QueueCall.talk_seconds, QueueCall.hold_seconds, QueueCall.reason,
+    ).where(*call_conditions(f)).order_by(QueueCall.joined_at.desc(), QueueCall.id.desc())
+    async for batch in _batches(session, stmt):
+        yield batch
+
+
+async def queue_and_agent_totals(
+    session: AsyncSession, f: ReportFilter
+) -> tuple[dict[str, CallTotals], dict[tuple[str, str], AgentTotals]]:
+    """Per queue number the ``queue_totals``, and per (queue, agent) the ``agent_totals``.
+
+    One pass over the calls grouped by (queue, answering agent) gives both: the queue's totals
+    are the sum of its groups, an agent's answered calls are their group. Misses are counted
+    from the ring attempts' own index (``RingAttempt.missed``); only the exclusion filters,
+    which depend on the call, join the calls.
+    """
+    max_ring_answered = func.coalesce(func.max(case((ANSWERED, QueueCall.ring_seconds))), 0)
+    rows = await _call_totals(session, f, [QueueCall.queue_number, QueueCall.agent_extension], [max_ring_answered])
+    queues: dict[str, CallTotals] = {}
+    agents: dict[tuple[str, str], AgentTotals] = {}
+    for queue, agent, max_ring, *values in rows:
+        group = _call_totals_of(values)
+        queues[queue] = queues.get(queue, CallTotals()) + group
+        if agent is not None and group.answered and (not f.agents or agent in f.agents):
+            agents[(queue, agent)] = AgentTotals(
+                group.answered, 0, group.ring_answered, int(max_ring), group.talk_answered
+            )
+    for queue, agent, missed in await session.execute(_misses(f)):
+        before = agents.get((queue, agent), AgentTotals())
+        agents[(queue, agent)] = AgentTotals(
+            before.answered, int(missed), before.ring_answered, before.max_ring_answered, before.talk
+        )
+    return queues, agents
+
+
+def _misses(f: ReportFilter) -> Select:
+    stmt = select(RingAttempt.queue_number, RingAttempt.agent_extension, func.count()).where(
+        AGENT_MISSED, RingAttempt.joined_at >= f.start, RingAttempt.joined_at < f.end
     )
-    async for row in _stream(session, stmt):
-        yield _record(row)
+    if f.queues:
+        stmt = stmt.where(RingAttempt.queue_number.in_(f.queues))
+    if f.agents:
+        stmt = stmt.where(RingAttempt.agent_extension.in_(f.agents))
+    if f.exclude_abandoned_within is not None or f.exclude_talk_within is not None:
+        stmt = stmt.join(QueueCall, QueueCall.id == RingAttempt.queue_call_id).where(*call_conditions(f))
+    return stmt.group_by(RingAttempt.queue_number, RingAttempt.agent_extension)
 
 
 async def agent_totals(session: AsyncSession, f: ReportFilter) -> dict[tuple[str, str], AgentTotals]:
     """Per (queue, agent): answered calls (and their waiting and talk time) and missed offers."""
-    answered_stmt = select(
-        QueueCall.queue_number, QueueCall.agent_extension, func.count(),
-        _sum(QueueCall.ring_seconds), func.max(QueueCall.ring_seconds), _sum(QueueCall.talk_seconds),
-    ).where(*call_conditions(f), ANSWERED, QueueCall.agent_extension.is_not(None))
-    missed_stmt = (
-        select(QueueCall.queue_number, RingAttempt.agent_extension, func.count())
-        .join(RingAttempt, RingAttempt.queue_call_id == QueueCall.id)
-        .where(*call_conditions(f), AGENT_MISSED)
-    )
-    if f.agents:
-        answered_stmt = answered_stmt.where(QueueCall.agent_extension.in_(f.agents))
-        missed_stmt = missed_stmt.where(RingAttempt.agent_extension.in_(f.agents))
-    totals: dict[tuple[str, str], AgentTotals] = {}
-    for queue, agent, answered, ring, max_ring, talk in await session.execute(
-        answered_stmt.group_by(QueueCall.queue_number, QueueCall.agent_extension)
-    ):
-        totals[(queue, str(agent))] = AgentTotals(int(answered), 0, int(ring), int(max_ring), int(talk))
-    for queue, agent, missed in await session.execute(
-        missed_stmt.group_by(QueueCall.queue_number, RingAttempt.agent_extension)
-    ):
-        before = totals.get((queue, agent), AgentTotals())
-        totals[(queue, agent)] = AgentTotals(
-            before.answered, int(missed), before.ring_answered, before.max_ring_answered, before.talk
-        )
-    return totals
+    return (await queue_and_agent_totals(session, f))[1]
 
 
 async def stream_agent_calls(
@@ -249,6 +325,11 @@ async def dynamic_queues_of(session: AsyncSession) -> dict[str, tuple[str, ...]]
 
 async def queue_names(session: AsyncSession) -> dict[str, str]:
     return {number: name for number, name in await session.execute(select(Queue.number, Queue.name))}
+
+
+async def queue_names_by_id(session: AsyncSession) -> dict[int, str]:
+    """Queue names by id: a call's queue is the row its ``queue_id`` points at (None once deleted)."""
+    return {queue_id: name for queue_id, name in await session.execute(select(Queue.id, Queue.name))}
 
 
 async def extension_names(session: AsyncSession) -> dict[str, str]:

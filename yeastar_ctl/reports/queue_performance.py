@@ -8,15 +8,16 @@ two queues with one name stay apart in a CSV.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, tzinfo
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from yeastar_ctl.db.enums import CallStatus
 from yeastar_ctl.reports import queue_metrics as m
 from yeastar_ctl.reports.filters import Granularity, bucket_label
-from yeastar_ctl.reports.formatting import extension_label, hms, local_time, party
+from yeastar_ctl.reports.formatting import LocalTimes, extension_label, hms, party
 from yeastar_ctl.reports.table import Row
-from yeastar_ctl.reports.values import CallRecord, CallTotals
+from yeastar_ctl.reports.values import CallTotals
 
 TOTAL: Final = "Total"
 PERFORMANCE_METRICS: Final = (
@@ -80,16 +81,38 @@ def wait_talk_rows(buckets: Mapping[datetime, CallTotals], granularity: Granular
         yield (bucket_label(start, granularity), m.avg_wait_all(t), m.avg_wait_answered(t), m.avg_talk(t))
 
 
-def call_cells(call: CallRecord, zone: tzinfo) -> Row:
-    return (
-        call.id,
-        local_time(call.joined_at, zone),
-        party(call.caller_number, call.caller_name),
-        extension_label(call.queue_number, call.queue_name),
-        party(call.agent_extension, call.agent_name),
-        STATUS_LABELS[call.status],
-        hms(call.ring_seconds),
-        hms(call.talk_seconds),
-        hms(call.hold_seconds),
-        call.reason or "",
-    )
+# One queue call as ``query.stream_call_rows`` hands it over: id, join time (UTC text), caller
+# number and name, queue number and id, agent extension, status, ring, talk and hold seconds,
+# reason. Plain tuples: the queue-calls export makes a million of them.
+CallRow = tuple[
+    str, str, str, str | None, str, int | None, str | None, CallStatus, int, int, int, str | None
+]
+
+
+@dataclass(frozen=True)
+class CallCells:
+    """The drill-down's cells for a batch of ``CallRow``; queue and agent names are looked up
+    here (``queue_names`` by queue id) rather than joined to every call."""
+
+    times: LocalTimes
+    queue_names: Mapping[int, str]
+    agent_names: Mapping[str, str]
+
+    def __call__(self, rows: Iterable[CallRow]) -> list[Row]:
+        times, queue_names, agent_names = self.times, self.queue_names, self.agent_names
+        return [
+            (
+                call_id,
+                times(joined),
+                party(caller, caller_name),
+                extension_label(queue, queue_names.get(queue_id) if queue_id is not None else None),
+                party(agent, agent_names.get(agent) if agent else None),
+                STATUS_LABELS[status],
+                hms(ring),
+                hms(talk),
+                hms(hold),
+                reason or "",
+            )
+            for call_id, joined, caller, caller_name, queue, queue_id, agent, status, ring, talk, hold, reason
+            in rows
+        ]

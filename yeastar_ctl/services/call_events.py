@@ -140,10 +140,25 @@ async def record_call_ended(
     for attempt in await _open_attempts(session, call_id):
         attempt.ended_at = max(ended_at, attempt.started_at)
         attempt.result = RingResult.CANCELLED
+    for attempt in await session.scalars(select(RingAttempt).where(RingAttempt.queue_call_id == call_id)):
+        attempt.missed = is_agent_miss(attempt.result, call.status)
     call.ended_at = ended_at
     call.reason = reason
     await session.flush()
     return call
+
+
+def is_agent_miss(result: RingResult | None, call_status: CallStatus) -> bool:
+    """Whether an offer of a finished call counts as the agent's miss (the agent reports).
+
+    Rings cut short because the caller hung up are not the agent's miss (the seed's Agent
+    Missed Call Activity leaves the abandoned call out); rings stopped because another agent
+    answered first are (its Ring All example counts them). Written onto the attempt when the
+    call ends, when both are final, so the reports count misses without reading the calls.
+    """
+    if result is None or result == RingResult.ANSWERED:
+        return False
+    return not (result == RingResult.CANCELLED and call_status == CallStatus.ABANDONED)
 
 
 async def add_hold_seconds(session: AsyncSession, call_id: str, seconds: int) -> QueueCall:
@@ -164,7 +179,8 @@ async def record_ring_started(
     if call.ended_at is not None:
         raise ValidationError("call_id", f"queue call {call_id} has already ended")
     attempt = RingAttempt(
-        queue_call_id=call_id, agent_extension=agent_extension, started_at=started_at
+        queue_call_id=call_id, queue_number=call.queue_number, joined_at=call.joined_at,
+        agent_extension=agent_extension, started_at=started_at,
     )
     session.add(attempt)
     await session.flush()

@@ -69,6 +69,19 @@ async def test_a_call_offered_several_times_counts_several_misses(session: Async
     ]
 
 
+async def test_misses_with_and_without_a_call_filter_agree(support: AsyncSession) -> None:
+    # Without exclusions misses come from the ring attempts alone; with one they are joined to
+    # the calls. An exclusion that drops no call must give the same table.
+    day = period("2023-12-27", "2023-12-27")
+    plain = await rows_of(support, ReportKind.AGENT_PERFORMANCE, day)
+    joined = await rows_of(support, ReportKind.AGENT_PERFORMANCE,
+                           period("2023-12-27", "2023-12-27", exclude_abandoned_within=0))
+    assert joined == plain
+    assert [(r[1], r[4]) for r in plain[1:]] == [
+        ("2000-Leo Ball", "4"), ("2001-Phillip Huff", "2"), ("2002-Terrell Smith", "0"), ("2004-Troy Daniel", "0"),
+    ]
+
+
 async def test_agent_call_log(support: AsyncSession) -> None:
     f = period("2023-12-27", "2023-12-27", agents=("2001",))
     assert await rows_of(support, ReportKind.AGENT_CALLS, f) == [

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from yeastar_ctl.reports.formatting import average_seconds, extension_label, hms, local_time, party, percent
+from yeastar_ctl.reports.formatting import (
+    LocalTimes,
+    average_seconds,
+    extension_label,
+    hms,
+    local_time,
+    party,
+    percent,
+)
 
 
 @pytest.mark.parametrize(("seconds", "text"), [(0, "00:00:00"), (102, "00:01:42"), (3600, "01:00:00"),
@@ -35,6 +43,27 @@ def test_times_print_in_the_report_zone() -> None:
     at = datetime(2023, 12, 28, 10, 23, 40, tzinfo=UTC)
     assert local_time(at, ZoneInfo("Europe/Berlin")) == "12/28/2023 11:23:40"
     assert local_time(at, UTC) == "12/28/2023 10:23:40"
+
+
+@pytest.mark.parametrize(
+    ("zone", "first"),
+    [
+        ("Europe/Berlin", datetime(2023, 3, 25, 22, tzinfo=UTC)),  # into summer time at 01:00 UTC
+        ("Europe/Berlin", datetime(2023, 10, 28, 22, tzinfo=UTC)),  # and back: 02:00-03:00 twice
+        ("Asia/Kolkata", datetime(2023, 12, 27, 20, tzinfo=UTC)),  # +05:30: minutes carry an hour
+        ("Asia/Kathmandu", datetime(2023, 12, 31, 17, tzinfo=UTC)),  # +05:45, over a new year
+        ("America/St_Johns", datetime(2023, 3, 12, 3, tzinfo=UTC)),  # -03:30, changes at 05:30 UTC
+        ("Australia/Lord_Howe", datetime(2023, 4, 1, 13, tzinfo=UTC)),  # a half-hour summer time
+        ("Europe/Amsterdam", datetime(1930, 6, 1, 10, tzinfo=UTC)),  # +00:19:32: seconds in the offset
+        ("UTC", datetime(2024, 2, 28, 22, tzinfo=UTC)),  # a leap day
+    ],
+)
+def test_local_times_from_stored_text_match_local_time(zone: str, first: datetime) -> None:
+    times, tz = LocalTimes(ZoneInfo(zone)), ZoneInfo(zone)
+    for step in range(0, 2 * 24 * 3600, 397):  # two days, every 6 min 37 s: every minute and second
+        at = first + timedelta(seconds=step)
+        stored = at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        assert times(stored) == local_time(at, tz), stored
 
 
 def test_parties() -> None:

@@ -136,6 +136,19 @@ async def test_average_waiting_and_talking_time_by_day(center: AsyncSession) -> 
     ]
 
 
+async def test_calls_of_a_queue_without_a_queue_row_still_count(center: AsyncSession) -> None:
+    # A queue deleted (or renumbered) after its calls: "all queues" still finds its number.
+    await queue_call(center, "X1", "6499", "2023-12-27 15:00:00", wait=4, ringing=("2000",), answered_by="2000",
+                     talk=30)
+    await center.commit()
+    rows = await rows_of(center, ReportKind.QUEUE_PERFORMANCE, period("2023-12-27", "2023-12-28"))
+    assert [r[:3] for r in rows] == [
+        ("6400-Pre-Sales", "13", "5"), ("6401-Support", "6", "4"), ("6499", "1", "1"), ("Total", "20", "10"),
+    ]
+    [call] = await rows_of(center, ReportKind.QUEUE_CALLS, period("2023-12-27", "2023-12-27", queues=("6499",)))
+    assert call[:6] == ("X1", "12/27/2023 15:00:00", "15880123456", "6499", "Leo Ball<2000>", "Answered")
+
+
 async def test_hold_time_averages_over_answered_calls(session: AsyncSession) -> None:
     await setup_center(session)
     await queue_call(session, "H1", SUPPORT, "2023-12-27 09:00:00", wait=5, answered_by="2000", talk=100, hold=30)

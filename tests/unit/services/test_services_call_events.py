@@ -84,6 +84,38 @@ async def test_answered_call_durations_and_attempts(session: AsyncSession) -> No
         ("1002", RingResult.ANSWERED),
     ]
     assert attempts[2].ended_at == at(40.6)
+    # Each attempt carries its call's queue and join time; 1001's ring-out and the ring cut
+    # short by 1002's answer are 1001's misses, 1002's answer is not a miss.
+    assert {(a.queue_number, a.joined_at) for a in attempts} == {("6400", T0)}
+    assert [a.missed for a in attempts] == [True, True, False]
+
+
+async def test_misses_are_marked_when_the_call_ends(session: AsyncSession) -> None:
+    await _join(session)
+    rung_out = await call_events.record_ring_started(session, "c1", agent_extension="1001", started_at=at(1))
+    await call_events.record_ring_ended(session, rung_out.id, ended_at=at(21), result=RingResult.NO_ANSWER)
+    ringing = await call_events.record_ring_started(session, "c1", agent_extension="1002", started_at=at(25))
+    assert (rung_out.missed, ringing.missed) == (False, False)  # not counted while the call waits
+    await call_events.record_call_ended(session, "c1", ended_at=at(30), status=CallStatus.ABANDONED)
+    # The caller hung up while 1002's phone rang: not 1002's miss; 1001's ring-out is.
+    assert (rung_out.missed, ringing.missed) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("result", "status", "missed"),
+    [
+        (None, CallStatus.MISSED, False),
+        (RingResult.ANSWERED, CallStatus.ANSWERED, False),
+        (RingResult.NO_ANSWER, CallStatus.ABANDONED, True),
+        (RingResult.BUSY, CallStatus.ANSWERED, True),
+        (RingResult.FAILED, CallStatus.MISSED, True),
+        (RingResult.CANCELLED, CallStatus.ANSWERED, True),  # another agent answered first
+        (RingResult.CANCELLED, CallStatus.MISSED, True),  # the queue gave up while it rang
+        (RingResult.CANCELLED, CallStatus.ABANDONED, False),  # the caller hung up while it rang
+    ],
+)
+def test_which_offers_are_the_agents_misses(result: RingResult | None, status: CallStatus, missed: bool) -> None:
+    assert call_events.is_agent_miss(result, status) is missed
 
 
 async def test_unanswered_call_needs_an_outcome(session: AsyncSession, unchanged: Unchanged) -> None:
