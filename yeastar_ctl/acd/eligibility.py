@@ -98,15 +98,15 @@ def unavailable_reasons(
         elif agent.device == _OFFLINE:
             add("phone offline")
         else:
+            # `ends`: when the wrap-up the agent is in now ends; None if it is in none
             if wrapup_ends is not None:
                 ends = wrapup_ends[extension]
-                in_wrapup = ends is not None and now < ends
+                if ends is not None and now >= ends:
+                    ends = None
             else:  # queue_wrapup_ends, compared without working out each end
                 ended = membership.last_call_ended_at
-                in_wrapup = ended is not None and ended > ended_after
-                ends = ended + wrapup if in_wrapup else None
-            if in_wrapup:
-                assert ends is not None
+                ends = ended + wrapup if ended is not None and ended > ended_after else None
+            if ends is not None:
                 add(f"in wrap-up until {ends:%H:%M:%S}")
                 if wrapup_until is not None:
                     wrapup_until.append(ends)

@@ -42,10 +42,6 @@ STRATEGY_LABELS = {
 }
 
 
-def deadline_of(entry: WaitingEntry, queue: QueuePolicy) -> datetime:
-    return entry.deadline or entry.joined_at + timedelta(seconds=queue.max_wait)
-
-
 def members_by_queue(agents: Iterable[Agent], queues: Iterable[str]) -> dict[str, list[Candidate]]:
     """Each of `queues` -> its members, in the order of `agents`, from one walk over every
     membership. An agent listed twice in a queue counts with its first membership there, as
@@ -190,7 +186,7 @@ class _Pass:
                 recipes[entry.id] = (gone_trace, entry.queue)
                 failovers.append(Failover(entry.id, entry.queue, FailoverReason.QUEUE_EMPTY))
                 continue
-            # `deadline_of`, compared without working out each deadline
+            # The deadline is the entry's own, or its joining plus the maximum wait (`joined_by`).
             joined, deadline = entry.joined_at, entry.deadline
             if deadline is not None and now < deadline:
                 wakeups.append(deadline)

@@ -169,7 +169,8 @@ class QueueOrder:
         last = self._last
         if last is None or (tier is not None and last[1].skill != tier):
             return candidates  # the last agent tried is not in the circle: no rotation
-        after, before = [], []  # the last agent tried goes last
+        after: list[Candidate] = []
+        before: list[Candidate] = []  # the last agent tried goes last
         last_key = list_key(last)
         for c in candidates:
             (after if list_key(c) > last_key else before).append(c)
