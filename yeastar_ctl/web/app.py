@@ -26,6 +26,7 @@ from yeastar_ctl.web import (
     pages_users,
     pages_wallboard,
 )
+from yeastar_ctl.web import pages_call_logs, pages_queue_permissions
 from yeastar_ctl.web import pages_presence
 from yeastar_ctl.web.auth import session_storage
 from yeastar_ctl.web.context import CONTEXT_KEY, Health, WebContext
@@ -64,7 +65,7 @@ def build_web_app(context: WebContext) -> web.Application:
     pages = (pages_auth, pages_extensions, pages_queues, pages_queue_options, pages_codes, pages_business_hours,
              pages_users, pages_apply, pages_reports, pages_schedules,
              pages_wallboard, pages_contacts)
-    for module in (*pages, api, openapi):
+    for module in (*pages, pages_call_logs, pages_queue_permissions, api, openapi):
         module.add_routes(app)
     pages_presence.add_routes(app)
     return app
