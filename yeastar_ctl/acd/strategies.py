@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from datetime import datetime, timezone
 from typing import Callable, Sequence
 
@@ -169,9 +170,7 @@ class QueueOrder:
         last = self._last
         if last is None or (tier is not None and last[1].skill != tier):
             return candidates  # the last agent tried is not in the circle: no rotation
-        after: list[Candidate] = []
-        before: list[Candidate] = []  # the last agent tried goes last
-        last_key = list_key(last)
-        for c in candidates:
-            (after if list_key(c) > last_key else before).append(c)
-        return after + before
+        # The candidates are in list order: those after the last agent tried, then the others
+        # (the last agent itself goes last).
+        split = bisect_right(candidates, list_key(last), key=list_key)
+        return candidates[split:] + candidates[:split]
