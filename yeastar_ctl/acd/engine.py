@@ -7,8 +7,9 @@ offered to at most one entry at a time.
 
 How a pass stays cheap (docs/performance.md, "ACD decision pass"): what is the same for every
 call of a queue is worked out once per pass, not per call. `_QueueInPass` holds it for one
-queue: its members in list order, which of them are free to be rung, Leave Empty's verdict, and
-the orders of the ring strategies that look at the whole queue. All that changes during a pass
+queue: its members, which of them are free to be rung (only those are sorted into list order),
+Leave Empty's verdict, and what the ring strategies that look at the whole queue need to know
+about it (`strategies.QueueOrder`). All that changes during a pass
 is who has been offered a call, and that only grows: an agent offered a call is taken out of the
 free members of each of its queues and added to each one's `SkipTable` (the members who cannot
 be rung, with the reason). A call's trace is noted as a recipe, the table's version and what
