@@ -27,6 +27,7 @@ from yeastar_ctl.web.forms import PortalForm, bind, button_action, choices, flas
 from yeastar_ctl.web.render import render
 
 LIST_PATH: Final = "/call-logs"
+PAGE_SIZE: Final = 100
 STATUS_LABELS: Final = {CallStatus.ANSWERED: "Incoming call", CallStatus.MISSED: "Missed call",
                         CallStatus.ABANDONED: "Abandoned call"}
 LABEL_OF_VALUE: Final = {s.value: label for s, label in PROCESSING_LABELS.items()}
@@ -82,12 +83,26 @@ async def call_logs_page(request: web.Request) -> web.StreamResponse:
         queue = form.queue.data or queues[0].number
         form.queue.data = queue
         try:
+            offset = _offset(request.query.get("offset", "0"))
             logs = await call_logs.list_call_logs(session, account, queue, CallLogFilter(
-                status=form.status.data or None, processing=form.processing.data or None))
+                status=form.status.data or None, processing=form.processing.data or None, limit=PAGE_SIZE,
+                offset=offset))
         except ServiceError as exc:
             return await _refused(request, exc)
+    pages = {"newer": _page_link(request, offset - PAGE_SIZE) if offset > 0 else None,
+             "older": _page_link(request, offset + PAGE_SIZE) if len(logs) == PAGE_SIZE else None}
     return await render("call_logs.html", request, {
-        "form": form, "logs": logs, "queue": queue, "back": request.path_qs, **_view(request)})
+        "form": form, "logs": logs, "queue": queue, "back": request.path_qs, "pages": pages, **_view(request)})
+
+
+def _offset(text: str) -> int:
+    if not text.isdigit():
+        raise ValidationError("offset", f"must be a whole number, got {text!r}")
+    return int(text)
+
+
+def _page_link(request: web.Request, offset: int) -> str:
+    return str(request.rel_url.update_query(offset=max(offset, 0)))
 
 
 async def _button(request: web.Request, change: Callable[[AsyncSession], Awaitable[Any]], what: str,

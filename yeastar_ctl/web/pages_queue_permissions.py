@@ -63,9 +63,10 @@ def _form_data(current: PanelPermissions) -> dict[str, Any]:
 def _wanted(form: PermissionsForm) -> PanelPermissions:
     flags = {name: bool(form[name].data) for name in (*MANAGER_FLAGS, *AGENT_FLAGS)}
     agents = tuple(word for word in re.split(r"[\s,]+", form.agent_call_log_agents.data or "") if word)
-    return PanelPermissions(**flags, agent_call_log_members=form.agent_call_log_members.data,  # type: ignore[arg-type]
+    # The select fields only let their own choices through, so the values are members.
+    return PanelPermissions(**flags, agent_call_log_members=CallLogMembers(form.agent_call_log_members.data),
                             agent_call_log_agents=agents,
-                            agent_call_log_view_range=form.agent_call_log_view_range.data)  # type: ignore[arg-type]
+                            agent_call_log_view_range=CallLogViewRange(form.agent_call_log_view_range.data))
 
 
 @page(Role.ADMINISTRATOR)

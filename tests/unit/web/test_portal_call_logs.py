@@ -12,6 +12,7 @@ from portal_support import Portal
 from yeastar_ctl.db.enums import CallStatus
 from yeastar_ctl.services import call_logs, panel_permissions, queue_options
 from yeastar_ctl.services.queues import ManagerSpec, set_managers, set_members
+from yeastar_ctl.web import pages_call_logs
 
 
 @pytest.fixture
@@ -186,3 +187,18 @@ async def test_anonymous_visitors_go_to_the_login_page(logs: Portal) -> None:
     for path in ("/call-logs", "/call-logs/m1", "/queues/6400/permissions"):
         response = await logs.client.get(path, allow_redirects=False)
         assert response.status == 302 and response.headers["Location"].startswith("/login?next=")
+
+
+async def test_the_list_pages_and_a_wrong_filter_is_refused(logs: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages_call_logs, "PAGE_SIZE", 3)
+    await log_in(logs, "admin")
+    first = await page(logs, "/call-logs?queue=6400")
+    assert "/call-logs/in1\"" in first and "/call-logs/m1\"" not in first
+    assert '<a href="/call-logs?queue=6400&amp;offset=3">Older</a>' in first and ">Newer<" not in first
+    older = await page(logs, "/call-logs?queue=6400&offset=3")
+    assert "/call-logs/m1\"" in older and "/call-logs/in1\"" not in older
+    assert '<a href="/call-logs?queue=6400&amp;offset=0">Newer</a>' in older and ">Older<" not in older
+    assert "processing: must be one of not_dealt, dealing, dealt" in await page(
+        logs, "/call-logs?queue=6400&processing=done", 400)
+    assert "offset: must be a whole number" in await page(logs, "/call-logs?offset=-1", 400)
+    assert "queue 6499 does not exist" in await page(logs, "/call-logs?queue=6499", 404)
