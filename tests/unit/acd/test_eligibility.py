@@ -146,6 +146,19 @@ def test_the_end_of_a_wrap_up_is_when_the_core_must_look_again() -> None:
     assert wakeup == at(105)
 
 
+def test_the_wrap_up_ends_exactly_at_the_end_of_the_call_plus_the_wrap_up_time() -> None:
+    leo = agent("1001", static("6400", last_call_ended_at=at(95)))  # SUPPORT: 10 s of wrap-up
+    _, wakeup, offers = _trace([leo], now_s=104.999999)
+    assert offers == [] and wakeup == at(105)
+    _, _, offers = _trace([leo], now_s=105)
+    assert offers == [("1001",)]
+    shared = agent("1001", static("6400", last_call_ended_at=at(95)))
+    _, wakeup, offers = _trace([shared], now_s=104.999999, shared_wrapup=True)
+    assert offers == [] and wakeup == at(105)
+    _, _, offers = _trace([shared], now_s=105, shared_wrapup=True)
+    assert offers == [("1001",)]
+
+
 def test_shared_wrap_up_holds_the_other_queues_call_until_it_ends() -> None:
     # The seed's example: call-1 ended in Queue-1 (SALES), call-2 waits in Queue-2 (SUPPORT).
     leo = agent("1001", static("6400"), static("6401", last_call_ended_at=at(90)))
