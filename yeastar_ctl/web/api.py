@@ -24,6 +24,7 @@ from yeastar_ctl.services import queues as queue_service
 from yeastar_ctl.services.errors import ValidationError
 from yeastar_ctl.services.validation import UNSET
 from yeastar_ctl.web import api_contacts, api_reports, api_schedules, api_settings, queue_edits
+from yeastar_ctl.web.api_accounts import ACCOUNT_ROUTES
 from yeastar_ctl.web.api_call_logs import CALL_LOG_ROUTES
 from yeastar_ctl.web.api_common import ADMIN, SUPERVISORS, ApiRoute, body_of, run
 from yeastar_ctl.web.auth import Handler, api
@@ -217,6 +218,7 @@ API_ROUTES: Final[tuple[ApiRoute, ...]] = (
     ApiRoute("GET", "/api/v1/routing", routing, SUPERVISORS),
     ApiRoute("GET", "/api/v1/online-status", online_status, SUPERVISORS),
     *api_settings.SETTINGS_ROUTES,
+    *ACCOUNT_ROUTES,
     *CALL_LOG_ROUTES,
     *api_reports.REPORT_ROUTES,
     *api_contacts.CONTACT_ROUTES,

@@ -1,5 +1,6 @@
-"""JSON API for the call-center settings that are not queues: pause reasons, feature codes and
-the shared queue options (administrators)."""
+"""JSON API for the call-center settings that are not queues: pause reasons, feature codes, the
+shared queue options, business hours and holidays, and each extension's presence rules
+(administrators)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any, Final
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yeastar_ctl.db.enums import FeatureCodeKey
-from yeastar_ctl.services import feature_codes, pause_reasons, queue_options
+from yeastar_ctl.db.enums import FeatureCodeKey, Presence, PresenceAction
+from yeastar_ctl.services import business_hours, feature_codes, pause_reasons, presence, queue_options
 from yeastar_ctl.services.errors import ValidationError
 from yeastar_ctl.web.api_common import ADMIN, ApiRoute, body_of, json_of, run
 
@@ -83,6 +84,103 @@ async def patch_queue_options(request: web.Request) -> web.Response:
     return await run(request, update)
 
 
+async def _hours_json(session: AsyncSession) -> dict[str, Any]:
+    periods, holidays = await business_hours.load_time_table(session)
+    return {
+        "periods": [{"weekday": p.weekday, "start": f"{p.start:%H:%M}", "end": f"{p.end:%H:%M}"} for p in periods],
+        "holidays": [{"name": h.name, "first_day": h.first_day.isoformat(), "last_day": h.last_day.isoformat(),
+                      "prompt": h.prompt} for h in holidays],
+    }
+
+
+def _items(body: dict[str, Any], key: str, fields: dict[str, tuple[type, ...]]) -> list[tuple[Any, ...]] | None:
+    """``body[key]`` as a list of tuples in ``fields`` order, each value of its JSON type."""
+    if key not in body:
+        return None
+    items = body[key]
+    if not isinstance(items, list):
+        raise ValidationError(key, "must be a list of objects")
+    rows = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or set(item) - set(fields):
+            raise ValidationError(f"{key}[{index}]", f"must be an object with {', '.join(fields)}")
+        for name, types in fields.items():
+            value = item.get(name)
+            if not isinstance(value, types) or isinstance(value, bool):
+                raise ValidationError(f"{key}[{index}].{name}", "is missing or of the wrong type")
+        rows.append(tuple(item.get(name) for name in fields))
+    return rows
+
+
+NULL: Final = type(None)
+
+
+async def get_business_hours(request: web.Request) -> web.Response:
+    """The weekly opening periods (weekday 0 = Monday) and the holidays."""
+    return await run(request, _hours_json)
+
+
+async def put_business_hours(request: web.Request) -> web.Response:
+    """Replace the periods and/or the holidays (each list given replaces the whole list)."""
+    async def replace(session: AsyncSession) -> Any:
+        body = await body_of(request, ("periods", "holidays"))
+        periods = _items(body, "periods", {"weekday": (int,), "start": (str,), "end": (str,)})
+        holidays = _items(body, "holidays", {"name": (str,), "first_day": (str,), "last_day": (str,),
+                                             "prompt": (str, NULL)})
+        if periods is not None:
+            await business_hours.set_business_hours(session, periods)
+        if holidays is not None:
+            await business_hours.set_holidays(session, holidays)
+        return await _hours_json(session)
+    return await run(request, replace)
+
+
+async def _rules_json(session: AsyncSession, number: str) -> dict[str, Any]:
+    rules = await presence.presence_rules(session, number)
+    return {p.value: {"action": r.action.value, "reason_code": r.reason_code} for p, r in rules.items()}
+
+
+async def get_presence_rules(request: web.Request) -> web.Response:
+    """An extension's auto-switch rule for every presence."""
+    async def read(session: AsyncSession) -> Any:
+        return await _rules_json(session, request.match_info["number"])
+    return await run(request, read)
+
+
+async def patch_presence_rules(request: web.Request) -> web.Response:
+    """Set the rules of the presences given ({presence: {action, reason_code}}); others stay."""
+    number = request.match_info["number"]
+
+    async def update(session: AsyncSession) -> Any:
+        body = await body_of(request, tuple(p.value for p in Presence))
+        rules: dict[Presence | str, tuple[Any, Any]] = {}
+        for key, rule in body.items():
+            if not isinstance(rule, dict) or set(rule) - {"action", "reason_code"}:
+                raise ValidationError(key, "must be an object with action and optionally reason_code")
+            rules[key] = (rule.get("action"), rule.get("reason_code"))
+        await presence.set_presence_rules(session, number, rules)
+        return await _rules_json(session, number)
+    return await run(request, update)
+
+
+def settings_schemas() -> dict[str, Any]:
+    text = {"type": "string"}
+    rule = {"type": "object", "properties": {
+        "action": {"type": "string", "enum": [a.value for a in PresenceAction]},
+        "reason_code": {"type": "string", "nullable": True, "description": "a pause reason code; Pause only"}}}
+    return {
+        "BusinessHours": {"type": "object", "additionalProperties": False, "properties": {
+            "periods": {"type": "array", "items": {"type": "object", "properties": {
+                "weekday": {"type": "integer", "minimum": 0, "maximum": 6, "description": "0 = Monday"},
+                "start": {**text, "pattern": "^[0-9]{2}:[0-9]{2}$"}, "end": {**text, "pattern": "^[0-9]{2}:[0-9]{2}$"}}}},
+            "holidays": {"type": "array", "items": {"type": "object", "properties": {
+                "name": text, "first_day": {**text, "format": "date"}, "last_day": {**text, "format": "date"},
+                "prompt": {**text, "nullable": True}}}}}},
+        "PresenceRules": {"type": "object", "additionalProperties": False,
+                          "properties": {p.value: rule for p in Presence}},
+    }
+
+
 SETTINGS_ROUTES: Final = (
     ApiRoute("GET", "/api/v1/pause-reasons", get_pause_reasons, ADMIN, response_schema="PauseReason",
              list_response=True),
@@ -92,4 +190,10 @@ SETTINGS_ROUTES: Final = (
     ApiRoute("PATCH", "/api/v1/feature-codes", patch_feature_codes, ADMIN, "FeatureCodes", "FeatureCodes"),
     ApiRoute("GET", "/api/v1/queue-options", get_queue_options, ADMIN, response_schema="QueueOptions"),
     ApiRoute("PATCH", "/api/v1/queue-options", patch_queue_options, ADMIN, "QueueOptions", "QueueOptions"),
+    ApiRoute("GET", "/api/v1/business-hours", get_business_hours, ADMIN, response_schema="BusinessHours"),
+    ApiRoute("PUT", "/api/v1/business-hours", put_business_hours, ADMIN, "BusinessHours", "BusinessHours"),
+    ApiRoute("GET", "/api/v1/extensions/{number}/presence-rules", get_presence_rules, ADMIN,
+             response_schema="PresenceRules"),
+    ApiRoute("PATCH", "/api/v1/extensions/{number}/presence-rules", patch_presence_rules, ADMIN, "PresenceRules",
+             "PresenceRules"),
 )

@@ -13,7 +13,9 @@ from yeastar_ctl.db.queue_settings import QueueSettings
 from yeastar_ctl.notify.schedule_times import Frequency
 from yeastar_ctl.reports.catalog import ReportKind
 from yeastar_ctl.web.api import API_ROUTES, ApiRoute
+from yeastar_ctl.web.api_accounts import account_schemas
 from yeastar_ctl.web.api_contacts import contact_schemas
+from yeastar_ctl.web.api_settings import settings_schemas
 from yeastar_ctl.web.queue_fields import FIELDS_BY_NAME, MANAGER_SWITCHES
 
 OPENAPI_PATH: Final = "/api/v1/openapi.json"
@@ -96,6 +98,8 @@ def _schemas() -> dict[str, Any]:
             "rows": {"type": "array", "items": text_list}}},
         **_schedule_schemas(text_list),
         **contact_schemas(),
+        **account_schemas(),
+        **settings_schemas(),
         "ApplyResult": {"type": "object", "properties": {
             "changed": text_list, "reloaded": text_list, "output": text_list,
             "error": {"type": "string", "nullable": True}}},

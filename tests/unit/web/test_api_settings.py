@@ -62,3 +62,58 @@ async def test_queue_options_change_and_bad_values_are_refused(portal: Portal, t
         status, error = await call(portal, "PATCH", "/api/v1/queue-options", token, body)
         assert (status, error["field"]) == (400, field)
     assert await call(portal, "GET", "/api/v1/queue-options", token) == (200, options)
+
+
+async def test_business_hours_and_holidays_are_read_and_replaced(portal: Portal, token: dict[str, str]) -> None:
+    assert await call(portal, "GET", "/api/v1/business-hours", token) == (200, {"periods": [], "holidays": []})
+    wanted = {"periods": [{"weekday": 0, "start": "09:00", "end": "12:00"}, {"weekday": 0, "start": "13:00", "end": "18:00"}],
+              "holidays": [{"name": "Christmas", "first_day": "2026-12-24", "last_day": "2026-12-26", "prompt": None}]}
+    assert await call(portal, "PUT", "/api/v1/business-hours", token, wanted) == (200, wanted)
+    # Only the lists given are replaced.
+    status, hours = await call(portal, "PUT", "/api/v1/business-hours", token, {"holidays": []})
+    assert status == 200 and hours == {"periods": wanted["periods"], "holidays": []}
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"periods": {"weekday": 0}}, "periods"),
+    ({"periods": [["0", "09:00", "18:00"]]}, "periods[0]"),
+    ({"periods": [{"weekday": 0, "start": "09:00"}]}, "periods[0].end"),
+    ({"periods": [{"weekday": "monday", "start": "09:00", "end": "18:00"}]}, "periods[0].weekday"),
+    ({"periods": [{"weekday": 7, "start": "09:00", "end": "18:00"}]}, "periods[0].weekday"),
+    ({"periods": [{"weekday": 0, "start": "9", "end": "18:00"}]}, "periods[0].start"),
+    ({"periods": [{"weekday": 0, "start": "18:00", "end": "09:00"}]}, "periods[0]"),
+    ({"holidays": [{"name": "X", "first_day": "2026-12-26", "last_day": "2026-12-24", "prompt": None}]}, "holidays[0]"),
+    ({"holidays": [{"name": " ", "first_day": "2026-12-24", "last_day": "2026-12-24", "prompt": None}]},
+     "holidays[0].name"),
+    ({"holidays": [{"name": "X", "first_day": 20261224, "last_day": "2026-12-24", "prompt": None}]},
+     "holidays[0].first_day"),
+    ({"hours": []}, "hours"),
+])
+async def test_wrong_business_hours_are_refused_and_nothing_changes(
+    portal: Portal, token: dict[str, str], body: Any, field: str,
+) -> None:
+    kept = {"periods": [{"weekday": 1, "start": "08:00", "end": "17:00"}], "holidays": []}
+    await call(portal, "PUT", "/api/v1/business-hours", token, kept)
+    status, error = await call(portal, "PUT", "/api/v1/business-hours", token, body)
+    assert (status, error["field"]) == (400, field), error
+    assert await call(portal, "GET", "/api/v1/business-hours", token) == (200, kept)
+
+
+async def test_presence_rules_are_read_and_changed_per_presence(portal: Portal, token: dict[str, str]) -> None:
+    await portal.setup_queues()
+    status, rules = await call(portal, "GET", "/api/v1/extensions/1001/presence-rules", token)
+    assert status == 200 and rules["away"] == {"action": "do_nothing", "reason_code": None} and len(rules) == 6
+    status, rules = await call(portal, "PATCH", "/api/v1/extensions/1001/presence-rules", token, {
+        "available": {"action": "log_in"}, "lunch_break": {"action": "pause", "reason_code": "*01"}})
+    assert status == 200, rules
+    assert (rules["available"], rules["lunch_break"], rules["away"]["action"]) == (
+        {"action": "log_in", "reason_code": None}, {"action": "pause", "reason_code": "*01"}, "do_nothing")
+    for body, field in (({"away": {"action": "log_out", "reason_code": "*01"}}, "away.reason_code"),
+                        ({"away": {"action": "pause", "reason_code": "*99"}}, "away.reason_code"),
+                        ({"away": {"action": "dance"}}, "away.action"),
+                        ({"away": "pause"}, "away"), ({"asleep": {"action": "pause"}}, "asleep")):
+        status, error = await call(portal, "PATCH", "/api/v1/extensions/1001/presence-rules", token,
+                                   {"available": {"action": "log_out"}, **body})
+        assert (status, error["field"]) == (400, field), error
+    assert (await call(portal, "GET", "/api/v1/extensions/1001/presence-rules", token))[1] == rules
+    assert (await call(portal, "GET", "/api/v1/extensions/1999/presence-rules", token))[0] == 404
