@@ -93,3 +93,19 @@ async def test_the_presence_is_stored_on_the_extension(session: AsyncSession, ca
     await change_presence(session, "1001", "do_not_disturb", at=AT)
     stored = await session.scalar(select(Extension.presence).where(Extension.number == "1001"))
     assert stored == Presence.DO_NOT_DISTURB
+
+
+async def test_several_rules_are_set_together_or_not_at_all(session: AsyncSession, call_center: None) -> None:
+    from yeastar_ctl.services.presence import set_presence_rules
+
+    await set_presence_rules(session, "1003", {"available": ("log_in", None), Presence.AWAY: ("pause", "*02")})
+    rules = await presence_rules(session, "1003")
+    assert rules[Presence.AVAILABLE] == PresenceRuleSpec(PresenceAction.LOG_IN)
+    assert rules[Presence.AWAY] == PresenceRuleSpec(PresenceAction.PAUSE, "*02")
+    with pytest.raises(ValidationError) as caught:
+        await set_presence_rules(session, "1003", {
+            Presence.AVAILABLE: ("log_out", None), Presence.AWAY: ("log_out", "*02"),
+            Presence.OFF_WORK: ("sleep", None), Presence.LUNCH_BREAK: ("pause", "*99"), "asleep": ("pause", None)})
+    assert [p.field for p in caught.value.problems] == [
+        "away.reason_code", "off_work.action", "lunch_break.reason_code", "presence"]
+    assert await presence_rules(session, "1003") == rules
