@@ -38,17 +38,23 @@ class QueueEdit:
     managers: tuple[ManagerEdit, ...] | None = None
 
 
-def parse_members(field: str, text: str) -> tuple[MemberSpec, ...]:
-    """``"1001, 1002:2"``: extensions, each with an optional skill level (default 1)."""
-    specs = []
-    for item in re.split(r"[\s,]+", text.strip()):
+def _typed_items(field: str, text: str, separators: str, pattern: re.Pattern[str], how: str) -> list[re.Match[str]]:
+    """Each item of a typed list (empty items skipped) matched by ``pattern``; else refused."""
+    matches = []
+    for item in re.split(separators, text.strip()):
         if not item:
             continue
-        match = MEMBER.fullmatch(item)
+        match = pattern.fullmatch(item)
         if match is None:
-            raise ValidationError(field, f"write extensions as 1001 or 1001:2 (skill level), got {item!r}")
-        specs.append((match[1], int(match[2] or queue_service.DEFAULT_SKILL)))
-    return tuple(specs)
+            raise ValidationError(field, f"write {how}, got {item!r}")
+        matches.append(match)
+    return matches
+
+
+def parse_members(field: str, text: str) -> tuple[MemberSpec, ...]:
+    """``"1001, 1002:2"``: extensions, each with an optional skill level (default 1)."""
+    matches = _typed_items(field, text, r"[\s,]+", MEMBER, "extensions as 1001 or 1001:2 (skill level)")
+    return tuple((m[1], int(m[2] or queue_service.DEFAULT_SKILL)) for m in matches)
 
 
 def members_text(specs: tuple[MemberSpec, ...] | list[MemberSpec]) -> str:
@@ -57,15 +63,8 @@ def members_text(specs: tuple[MemberSpec, ...] | list[MemberSpec]) -> str:
 
 def parse_key_points(field: str, text: str) -> tuple[tuple[str, int], ...]:
     """``"1=5, 2=0"``: survey key -> points, in the order typed (the service refuses a key given twice)."""
-    pairs = []
-    for item in re.split(r"\s*,\s*", text.strip()):
-        if not item:
-            continue
-        match = KEY_POINTS.fullmatch(item)
-        if match is None:
-            raise ValidationError(field, f"write key=points pairs like 1=5, 2=0, got {item!r}")
-        pairs.append((match[1], int(match[2])))
-    return tuple(pairs)
+    matches = _typed_items(field, text, r"\s*,\s*", KEY_POINTS, "key=points pairs like 1=5, 2=0")
+    return tuple((m[1], int(m[2])) for m in matches)
 
 
 def key_points_text(pairs: KeyPointPairs) -> str:
