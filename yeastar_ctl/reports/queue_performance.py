@@ -35,7 +35,7 @@ CALL_COLUMNS: Final = (
     "ID", "Time", "Call From", "Queue", "Agent", "Status", "Ring Duration", "Talk Duration",
     "Hold Duration", "Reason",
 )
-STATUS_LABELS: Final = {
+STATUS_LABELS: Final[dict[str, str]] = {  # by CallStatus, which is also its text
     CallStatus.ANSWERED: "Answered",
     CallStatus.ABANDONED: "Abandoned",
     CallStatus.MISSED: "Missed",
@@ -82,11 +82,9 @@ def wait_talk_rows(buckets: Mapping[datetime, CallTotals], granularity: Granular
 
 
 # One queue call as ``query.stream_call_rows`` hands it over: id, join time (UTC text), caller
-# number and name, queue number and id, agent extension, status, ring, talk and hold seconds,
-# reason. Plain tuples: the queue-calls export makes a million of them.
-CallRow = tuple[
-    str, str, str, str | None, str, int | None, str | None, CallStatus, int, int, int, str | None
-]
+# number and name, queue number and id, agent extension, status (its text), ring, talk and hold
+# seconds, reason. Plain tuples: the queue-calls export makes a million of them.
+CallRow = tuple[str, str, str, str | None, str, int | None, str | None, str, int, int, int, str | None]
 
 
 @dataclass(frozen=True)
