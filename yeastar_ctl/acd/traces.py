@@ -68,7 +68,7 @@ class SkipTable:
         self.members = members
         self.reasons = reasons
         self.taken: list[str] = []  # free members offered a call since, in the order offered
-        self._listed: list[tuple[str, str | None]] | None = None  # (extension, reason) in list order
+        self._listed: list[tuple[str, str, bool]] | None = None  # see `lines`
         self._lines: dict[int, tuple[str, ...]] = {}
         self._waiting: dict[int, tuple[str, ...]] = {}
 
@@ -80,13 +80,15 @@ class SkipTable:
         lines = self._lines.get(version)
         if lines is None:
             if self._listed is None:
+                # Each member's line, made once: (extension, line, whether it shows whatever the version)
                 reasons = {c[0]: reason for c, reason in zip(self.members, self.reasons, strict=True)}
-                self._listed = [(c[0], reasons[c[0]]) for c in list_order(self.members)]
+                self._listed = [
+                    (c[0], f"{c[0]}: skipped, {reasons[c[0]] or TAKEN}", reasons[c[0]] is not None)
+                    for c in list_order(self.members)
+                ]
             taken = set(self.taken[:version])
             lines = self._lines[version] = tuple(
-                f"{extension}: skipped, {reason if reason is not None else TAKEN}"
-                for extension, reason in self._listed
-                if reason is not None or extension in taken
+                line for extension, line, always in self._listed if always or extension in taken
             )
         return lines
 
