@@ -108,10 +108,10 @@ async def _batches(session: AsyncSession, stmt: Select, *, read_ahead: bool = Fa
         return
     upcoming = asyncio.ensure_future(anext(chunks, None))
     try:
-        while (chunk := await upcoming) is not None:
+        while (ready := await upcoming) is not None:
             upcoming = asyncio.ensure_future(anext(chunks, None))
             await asyncio.sleep(0)  # lets the read start before the caller takes this chunk
-            yield chunk
+            yield ready
     finally:
         await upcoming  # a consumer that stops early leaves no read running on the connection
 

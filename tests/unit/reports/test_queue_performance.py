@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 from report_events import (
+    NOW,
     PRE_SALES,
     SUPPORT,
+    ZONE,
     Miss,
     local,
     period,
@@ -19,7 +21,8 @@ from report_events import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.db.enums import CallStatus
-from yeastar_ctl.reports.catalog import ReportKind
+from yeastar_ctl.reports import query
+from yeastar_ctl.reports.catalog import ReportKind, build_report
 from yeastar_ctl.reports.filters import Granularity
 from yeastar_ctl.services import call_events, queues
 
@@ -100,6 +103,17 @@ async def test_drill_down_lists_every_call_newest_first(center: AsyncSession) ->
         "Answered", "00:00:02", "00:01:03", "00:00:00", "Queue 6401 connected",
     )
     assert rows[4][4:7] == ("None", "Abandoned", "00:00:09")
+
+
+async def test_the_drill_down_reads_ahead_in_chunks(center: AsyncSession, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Chunks of two: the next chunk is being read while the caller holds this one, and the
+    # session still answers another statement in between on either backend.
+    monkeypatch.setattr(query, "CHUNK_ROWS", 2)
+    table = await build_report(center, ReportKind.QUEUE_CALLS, period("2023-12-27", "2023-12-28"), ZONE, NOW)
+    first = await anext(table.rows)
+    assert await query.queue_names(center) == {PRE_SALES: "Pre-Sales", SUPPORT: "Support"}
+    rest = [row async for row in table.rows]
+    assert [first[0], *(r[0] for r in rest)] == [f"P{n}" for n in range(13, 0, -1)] + ["C6", "C5", "C4", "C3", "C2", "C1"]
 
 
 async def test_activity_by_day_with_a_total_row(center: AsyncSession) -> None:
