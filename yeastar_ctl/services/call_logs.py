@@ -122,16 +122,19 @@ class ProcessingResult:
 _Current = aliased(CallProcessingChange, name="current_change")
 
 
-def _logs() -> Select[QueueCall, CallProcessingChange]:
-    """Calls that are logs (not waiting, not deleted) with their newest processing change."""
+def _logs(*calls: ColumnElement[bool]) -> Select[QueueCall, CallProcessingChange]:
+    """The calls matching ``calls`` that are logs (not waiting, not deleted) with their newest
+    processing change. The conditions narrow the newest-change lookup too, so it reads only
+    the changes of those calls rather than grouping the whole table."""
     newest = (select(CallProcessingChange.queue_call_id.label("call_id"),
                      func.max(CallProcessingChange.id).label("change_id"))
+              .join(QueueCall, QueueCall.id == CallProcessingChange.queue_call_id).where(*calls)
               .group_by(CallProcessingChange.queue_call_id).subquery())
     return (select(QueueCall, _Current)
             .outerjoin(newest, newest.c.call_id == QueueCall.id)
             .outerjoin(_Current, _Current.id == newest.c.change_id)
             .outerjoin(CallLogDeletion, CallLogDeletion.queue_call_id == QueueCall.id)
-            .where(CallLogDeletion.queue_call_id.is_(None), QueueCall.status != CallStatus.WAITING))
+            .where(*calls, CallLogDeletion.queue_call_id.is_(None), QueueCall.status != CallStatus.WAITING))
 
 
 def _change(row: CallProcessingChange | None) -> ProcessingChange | None:
@@ -231,7 +234,7 @@ async def list_call_logs(
     access = await _access(session, actor, queue)
     if not access.any:
         raise CallLogAccessError(f"you may not see the call logs of queue {queue_number}")
-    query = _logs().where(QueueCall.queue_number == queue.number, or_(*_visibility(access, actor)))
+    query = _logs(QueueCall.queue_number == queue.number).where(or_(*_visibility(access, actor)))
     if filter_.status is not None:
         query = query.where(QueueCall.status == filter_.status)
     if filter_.processing is not None:
@@ -247,7 +250,7 @@ async def list_call_logs(
 
 
 async def _seen(session: AsyncSession, actor: Actor, call_id: str) -> tuple[QueueCall, CallProcessingChange | None, LogAccess]:
-    row = (await session.execute(_logs().where(QueueCall.id == call_id))).first()
+    row = (await session.execute(_logs(QueueCall.id == call_id))).first()
     if row is None:
         raise NotFoundError("call log", call_id)
     call, change = row
@@ -276,9 +279,9 @@ async def _sync_candidates(
 ) -> list[QueueCall]:
     start, end = sync_window(at, hours)
     rows = await session.execute(
-        _logs().where(QueueCall.queue_number == call.queue_number, QueueCall.caller_number == call.caller_number,
-                      QueueCall.status.in_(UNANSWERED_OUTCOMES), QueueCall.id != call.id,
-                      QueueCall.joined_at >= start, QueueCall.joined_at <= end)
+        _logs(QueueCall.queue_number == call.queue_number, QueueCall.caller_number == call.caller_number,
+              QueueCall.status.in_(UNANSWERED_OUTCOMES), QueueCall.id != call.id,
+              QueueCall.joined_at >= start, QueueCall.joined_at <= end)
         .order_by(QueueCall.joined_at, QueueCall.id))
     # Forward only: a log already at or past the new status keeps its own.
     return [other for other, change in rows
