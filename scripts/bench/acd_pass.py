@@ -202,18 +202,21 @@ def run(scale: float) -> None:
         )
     print()
 
-    def med(calls: int, agents: int) -> float:
-        return statistics.median(rows[(calls, agents)][0])
+    def med(calls: int, agents: int, cpu: bool = False) -> float:
+        times, cpu_times, _ = rows[(calls, agents)]
+        return statistics.median(cpu_times if cpu else times)
 
     calls_y = [med(c, 500) for c in CALL_SWEEP]
     agents_y = [med(1000, a) for a in AGENT_SWEEP]
     at_target = med(TARGET_CALLS, 500)
     print(f"growth exponent vs waiting calls (500 agents) {slope(CALL_SWEEP, calls_y):.2f}, "
-          f"vs agents (1,000 calls) {slope(AGENT_SWEEP, agents_y):.2f}; "
+          f"vs agents (1,000 calls) {slope(AGENT_SWEEP, agents_y):.2f} "
+          f"(CPU time: {slope(CALL_SWEEP, [med(c, 500, cpu=True) for c in CALL_SWEEP]):.2f} and "
+          f"{slope(AGENT_SWEEP, [med(1000, a, cpu=True) for a in AGENT_SWEEP]):.2f}); "
           f"10k/1k calls x{med(10000, 500) / med(1000, 500):.1f} (linear: x10), "
           f"1000/100 agents x{med(1000, 1000) / med(1000, 100):.1f} (linear: x10); "
           f"median at 1,000 calls x 500 agents {at_target:.1f} ms: target {'MET' if at_target < TARGET_MS else 'NOT met'} "
-          f"(CPU time: median {statistics.median(rows[(TARGET_CALLS, 500)][1]):.1f} ms); "
+          f"(CPU time: median {med(TARGET_CALLS, 500, cpu=True):.1f} ms); "
           f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3]) if Path('/proc/loadavg').exists() else 'unknown'}")
 
 
@@ -224,7 +227,7 @@ def equality_snapshots(examples: int) -> Iterator[tuple[str, Snapshot]]:
     list it, an agent listed twice in a queue, a last Rrmemory agent who is not a member), and
     benchmark snapshots with and without shared wrap-up and Rrmemory memory."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "unit" / "acd"))
-    from test_engine_properties import BLOB, decode_snapshot
+    from test_engine_properties import BLOB, decode_snapshot  # type: ignore[import-not-found]
 
     for i in range(examples):
         rng = random.Random(i)
@@ -237,8 +240,8 @@ def equality_snapshots(examples: int) -> Iterator[tuple[str, Snapshot]]:
         if listed:
             a = rng.choice(listed)
             twice = replace(rng.choice(a.memberships), position=rng.randint(1, 6), paused=not a.memberships[0].paused)
-            agents = {**s.agents, a.extension: replace(a, memberships=(*a.memberships, twice))}
-            yield f"decoded {i} with {a.extension} twice in {twice.queue}", replace(s, agents=agents)
+            doubled = {**s.agents, a.extension: replace(a, memberships=(*a.memberships, twice))}
+            yield f"decoded {i} with {a.extension} twice in {twice.queue}", replace(s, agents=doubled)
         yield f"decoded {i} with a stranger last", replace(s, rr_last={n: "9999" for n in s.queues})
     for calls, agents in [(c, 500) for c in CALL_SWEEP if c <= 5000] + [(1000, a) for a in AGENT_SWEEP if a != 500]:
         for seed in (1, 2):
