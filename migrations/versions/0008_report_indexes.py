@@ -28,7 +28,7 @@ TOTALS_COLUMNS = [
     "queue_number", "joined_at", "agent_extension", "status", "ring_seconds", "talk_seconds",
     "hold_seconds", "queue_id", "ended_at",
 ]
-MISSES_COLUMNS = ["missed", "joined_at", "queue_number", "agent_extension"]
+MISSES_COLUMNS = ["missed", "agent_extension", "queue_number", "joined_at"]
 
 _attempts = sa.table(
     "ring_attempts", sa.column("queue_call_id"), sa.column("result"), sa.column("queue_number"),
@@ -74,12 +74,12 @@ def upgrade() -> None:
         batch.alter_column("queue_number", existing_type=sa.String(10), nullable=False)
         batch.alter_column("joined_at", existing_type=sa.DateTime(timezone=True), nullable=False)
     op.create_index(
-        op.f("ix_ring_attempts_missed_joined_at_queue_number_agent_extension"), "ring_attempts", MISSES_COLUMNS
+        op.f("ix_ring_attempts_missed_agent_extension_queue_number_joined_at"), "ring_attempts", MISSES_COLUMNS
     )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_ring_attempts_missed_joined_at_queue_number_agent_extension"), table_name="ring_attempts")
+    op.drop_index(op.f("ix_ring_attempts_missed_agent_extension_queue_number_joined_at"), table_name="ring_attempts")
     with op.batch_alter_table("ring_attempts") as batch:
         batch.drop_column("missed")
         batch.drop_column("joined_at")

@@ -65,8 +65,9 @@ class RingAttempt(Base):
     # ended) without reading the table (migration 0004).
     __table_args__ = (
         Index(None, "queue_call_id", "agent_extension", "result"),
-        # An agent's misses in a period, counted from this index alone (no join to the calls).
-        Index(None, "missed", "joined_at", "queue_number", "agent_extension"),
+        # An agent's misses in a period, counted from this index alone (no join to the calls),
+        # agent by queue by range of join times (``reports.query``).
+        Index(None, "missed", "agent_extension", "queue_number", "joined_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

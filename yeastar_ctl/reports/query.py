@@ -122,21 +122,23 @@ async def _stream(session: AsyncSession, stmt: Select) -> AsyncIterator[Any]:
             yield row
 
 
+async def _distinct(session: AsyncSession, column: Any, *where: ColumnElement[bool]) -> tuple[str, ...]:
+    """Every value of ``column`` (among the rows ``where`` selects) by a loose index scan:
+    one step of an index that starts with them per value, not a read of every row."""
+    found = select(func.min(column).label("value")).where(*where).cte("found", recursive=True)
+    following = select(func.min(column)).where(*where, column > found.c.value).scalar_subquery()
+    found = found.union_all(select(following).where(found.c.value.is_not(None)))
+    return tuple(await session.scalars(select(found.c.value).where(found.c.value.is_not(None))))
+
+
 async def _queues_named(session: AsyncSession, f: ReportFilter) -> ReportFilter:
     """``f`` with its queues spelled out: its own, or every queue number that has calls.
 
     The totals then read the totals index queue by queue (a range of join times in each),
     which SQLite picks whatever statistics it has; asked for "all queues" it may walk the
-    join-time index instead and fetch every call from the table (4x slower for a year). The
-    numbers come from a loose index scan: one index step per queue, not a read of the calls.
+    join-time index instead and fetch every call from the table (4x slower for a year).
     """
-    if f.queues:
-        return f
-    numbers = select(func.min(QueueCall.queue_number).label("number")).cte("numbers", recursive=True)
-    following = select(func.min(QueueCall.queue_number)).where(QueueCall.queue_number > numbers.c.number)
-    numbers = numbers.union_all(select(following.scalar_subquery()).where(numbers.c.number.is_not(None)))
-    found = await session.scalars(select(numbers.c.number).where(numbers.c.number.is_not(None)))
-    return replace(f, queues=tuple(found))
+    return f if f.queues else replace(f, queues=await _distinct(session, QueueCall.queue_number))
 
 
 _TOTALS: Final = (  # in CallTotals' field order
@@ -154,10 +156,10 @@ _TOTALS: Final = (  # in CallTotals' field order
 
 
 async def _call_totals(
-    session: AsyncSession, f: ReportFilter, keys: Sequence[Any], extra: Sequence[Any] = ()
+    session: AsyncSession, named: ReportFilter, keys: Sequence[Any], extra: Sequence[Any] = ()
 ) -> list[Any]:
-    """Rows of ``keys``, ``extra`` aggregates and the ``_TOTALS`` of the calls with those keys."""
-    named = await _queues_named(session, f)
+    """Rows of ``keys``, ``extra`` aggregates and the ``_TOTALS`` of the calls with those keys
+    (``named``: a filter whose queues are spelled out)."""
     stmt = _with_queue(select(*keys, *extra, *_TOTALS)).where(*call_conditions(named)).group_by(*keys)
     return list(await session.execute(stmt))
 
@@ -168,7 +170,7 @@ def _call_totals_of(values: Sequence[Any]) -> CallTotals:
 
 async def queue_totals(session: AsyncSession, f: ReportFilter) -> dict[str, CallTotals]:
     """Per queue number, the sums ``CallTotals.of_call`` would add up, computed in SQL."""
-    rows = await _call_totals(session, f, [QueueCall.queue_number])
+    rows = await _call_totals(session, await _queues_named(session, f), [QueueCall.queue_number])
     return {number: _call_totals_of(values) for number, *values in rows}
 
 
@@ -245,8 +247,10 @@ async def queue_and_agent_totals(
     from the ring attempts' own index (``RingAttempt.missed``); only the exclusion filters,
     which depend on the call, join the calls.
     """
+    named = await _queues_named(session, f)
     max_ring_answered = func.coalesce(func.max(case((ANSWERED, QueueCall.ring_seconds))), 0)
-    rows = await _call_totals(session, f, [QueueCall.queue_number, QueueCall.agent_extension], [max_ring_answered])
+    keys = [QueueCall.queue_number, QueueCall.agent_extension]
+    rows = await _call_totals(session, named, keys, [max_ring_answered])
     queues: dict[str, CallTotals] = {}
     agents: dict[tuple[str, str], AgentTotals] = {}
     for queue, agent, max_ring, *values in rows:
@@ -256,7 +260,7 @@ async def queue_and_agent_totals(
             agents[(queue, agent)] = AgentTotals(
                 group.answered, 0, group.ring_answered, int(max_ring), group.talk_answered
             )
-    for queue, agent, missed in await session.execute(_misses(f)):
+    for agent, queue, missed in await _misses(session, named):
         before = agents.get((queue, agent), AgentTotals())
         agents[(queue, agent)] = AgentTotals(
             before.answered, int(missed), before.ring_answered, before.max_ring_answered, before.talk
@@ -264,17 +268,21 @@ async def queue_and_agent_totals(
     return queues, agents
 
 
-def _misses(f: ReportFilter) -> Select:
-    stmt = select(RingAttempt.queue_number, RingAttempt.agent_extension, func.count()).where(
-        AGENT_MISSED, RingAttempt.joined_at >= f.start, RingAttempt.joined_at < f.end
+async def _misses(session: AsyncSession, named: ReportFilter) -> list[Any]:
+    """Per (agent, queue) of ``named``'s queues, the offers the agent missed.
+
+    With the agents spelled out too (the filter's, or a loose scan of those with misses), the
+    misses index is read agent by queue by range of join times, already in group order: no
+    sort of a year of misses (0.85 s -> 0.13 s of CPU on SQLite for 1.2 million).
+    """
+    agents = named.agents or await _distinct(session, RingAttempt.agent_extension, AGENT_MISSED)
+    stmt = select(RingAttempt.agent_extension, RingAttempt.queue_number, func.count()).where(
+        AGENT_MISSED, RingAttempt.agent_extension.in_(agents), RingAttempt.queue_number.in_(named.queues),
+        RingAttempt.joined_at >= named.start, RingAttempt.joined_at < named.end,
     )
-    if f.queues:
-        stmt = stmt.where(RingAttempt.queue_number.in_(f.queues))
-    if f.agents:
-        stmt = stmt.where(RingAttempt.agent_extension.in_(f.agents))
-    if f.exclude_abandoned_within is not None or f.exclude_talk_within is not None:
-        stmt = stmt.join(QueueCall, QueueCall.id == RingAttempt.queue_call_id).where(*call_conditions(f))
-    return stmt.group_by(RingAttempt.queue_number, RingAttempt.agent_extension)
+    if named.exclude_abandoned_within is not None or named.exclude_talk_within is not None:
+        stmt = stmt.join(QueueCall, QueueCall.id == RingAttempt.queue_call_id).where(*call_conditions(named))
+    return list(await session.execute(stmt.group_by(RingAttempt.agent_extension, RingAttempt.queue_number)))
 
 
 async def agent_totals(session: AsyncSession, f: ReportFilter) -> dict[tuple[str, str], AgentTotals]:
