@@ -12,7 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yeastar_ctl.db.enums import FeatureCodeKey, Presence, PresenceAction
 from yeastar_ctl.services import business_hours, feature_codes, pause_reasons, presence, queue_options
 from yeastar_ctl.services.errors import ValidationError
-from yeastar_ctl.web.api_common import ADMIN, ApiRoute, body_of, json_of, run
+from yeastar_ctl.db.account_models import Role
+from yeastar_ctl.web.api_common import ADMIN, ApiRoute, body_of, error, json_of, run
+from yeastar_ctl.web.auth import current_account
+from yeastar_ctl.web.context import context_of
 
 OPTION_FIELDS: Final = (
     "shared_wrapup", "default_dynamic_status", "disposition_auto_sync_enabled", "disposition_auto_sync_hours")
@@ -163,8 +166,32 @@ async def patch_presence_rules(request: web.Request) -> web.Response:
     return await run(request, update)
 
 
+async def _change_presence(request: web.Request, extension: str) -> web.Response:
+    async def change(session: AsyncSession) -> Any:
+        body = await body_of(request, ("presence",))
+        changes = await presence.change_presence(session, extension, body.get("presence", ""),
+                                                 at=context_of(request).clock())
+        return {"presence": body["presence"], "changes": [
+            {"queue": c.queue, "kind": c.kind.value, "reason": c.reason} for c in changes]}
+    return await run(request, change)
+
+
+async def put_presence(request: web.Request) -> web.Response:
+    """Change an extension's presence and apply its auto-switch rule to its queues."""
+    return await _change_presence(request, request.match_info["number"])
+
+
+async def put_own_presence(request: web.Request) -> web.Response:
+    """Change the calling user's own presence (their extension's) and apply its rule."""
+    extension = current_account(request).extension_number
+    if extension is None:
+        return error(400, "your account is not an extension", "presence")
+    return await _change_presence(request, extension)
+
+
 def settings_schemas() -> dict[str, Any]:
     text = {"type": "string"}
+    presence_enum = {"type": "string", "enum": [p.value for p in Presence]}
     rule = {"type": "object", "properties": {
         "action": {"type": "string", "enum": [a.value for a in PresenceAction]},
         "reason_code": {"type": "string", "nullable": True, "description": "a pause reason code; Pause only"}}}
@@ -178,6 +205,12 @@ def settings_schemas() -> dict[str, Any]:
                 "prompt": {**text, "nullable": True}}}}}},
         "PresenceRules": {"type": "object", "additionalProperties": False,
                           "properties": {p.value: rule for p in Presence}},
+        "PresenceInput": {"type": "object", "required": ["presence"], "additionalProperties": False,
+                          "properties": {"presence": presence_enum}},
+        "PresenceChange": {"type": "object", "properties": {"presence": presence_enum, "changes": {
+            "type": "array", "description": "what the rule did to the agent, per queue (null: every queue)",
+            "items": {"type": "object", "properties": {
+                "queue": {**text, "nullable": True}, "kind": text, "reason": {**text, "nullable": True}}}}}},
     }
 
 
@@ -194,6 +227,8 @@ SETTINGS_ROUTES: Final = (
     ApiRoute("PUT", "/api/v1/business-hours", put_business_hours, ADMIN, "BusinessHours", "BusinessHours"),
     ApiRoute("GET", "/api/v1/extensions/{number}/presence-rules", get_presence_rules, ADMIN,
              response_schema="PresenceRules"),
+    ApiRoute("PUT", "/api/v1/extensions/{number}/presence", put_presence, ADMIN, "PresenceInput", "PresenceChange"),
+    ApiRoute("PUT", "/api/v1/me/presence", put_own_presence, tuple(Role), "PresenceInput", "PresenceChange"),
     ApiRoute("PATCH", "/api/v1/extensions/{number}/presence-rules", patch_presence_rules, ADMIN, "PresenceRules",
              "PresenceRules"),
 )

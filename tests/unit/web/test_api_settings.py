@@ -117,3 +117,25 @@ async def test_presence_rules_are_read_and_changed_per_presence(portal: Portal, 
         assert (status, error["field"]) == (400, field), error
     assert (await call(portal, "GET", "/api/v1/extensions/1001/presence-rules", token))[1] == rules
     assert (await call(portal, "GET", "/api/v1/extensions/1999/presence-rules", token))[0] == 404
+
+
+async def test_presence_changes_apply_the_rule_for_an_extension_or_ones_own(portal: Portal, token: dict[str, str]) -> None:
+    from yeastar_ctl.services import queues as queue_service
+
+    await portal.setup_queues()
+    async with portal.sessions.begin() as session:
+        await queue_service.set_members(session, "6400", dynamic=[("1001", 1)])
+    await call(portal, "PATCH", "/api/v1/extensions/1001/presence-rules", token,
+               {"available": {"action": "log_in"}, "lunch_break": {"action": "pause", "reason_code": "*01"}})
+    assert await call(portal, "PUT", "/api/v1/extensions/1001/presence", token, {"presence": "available"}) == (
+        200, {"presence": "available", "changes": [{"queue": "6400", "kind": "login", "reason": None}]})
+    agent = await portal.token("agent", "agent", "1001")
+    assert await call(portal, "PUT", "/api/v1/me/presence", agent, {"presence": "lunch_break"}) == (
+        200, {"presence": "lunch_break", "changes": [{"queue": "6400", "kind": "pause", "reason": "*01"}]})
+    assert (await call(portal, "GET", "/api/v1/extensions/1001", token))[1]["presence"] == "lunch_break"
+    status, error = await call(portal, "PUT", "/api/v1/me/presence", agent, {"presence": "asleep"})
+    assert (status, error["field"]) == (400, "presence")
+    status, error = await call(portal, "PUT", "/api/v1/me/presence", token, {"presence": "away"})
+    assert (status, error) == (400, {"error": "your account is not an extension", "field": "presence"})
+    assert (await call(portal, "PUT", "/api/v1/extensions/1001/presence", agent, {"presence": "away"}))[0] == 403
+    assert (await call(portal, "PUT", "/api/v1/extensions/1999/presence", token, {"presence": "away"}))[0] == 404
