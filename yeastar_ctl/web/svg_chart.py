@@ -22,7 +22,9 @@ RIGHT: Final = 16
 TOP: Final = 40  # the title
 BOTTOM: Final = 72  # x labels and the legend
 TICKS: Final = 5
-MAX_X_LABELS: Final = 16  # more categories than this: only every n-th label is written
+MAX_X_LABELS: Final = 16  # more categories than fit: only every n-th label is written
+CHAR_WIDTH: Final = 6.5  # px of an 11px label character, roughly
+LABEL_GAP: Final = 10
 COLOURS: Final = ("#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b")
 
 
@@ -66,6 +68,12 @@ def nice_max(value: float) -> float:
     return next(step * power for step in (1.0, 2.0, 2.5, 5.0, 10.0) if value <= step * power)
 
 
+def labels_that_fit(labels: tuple[str, ...], width: float) -> int:
+    """How many x labels can stand side by side without overlapping (at most MAX_X_LABELS)."""
+    longest = max((len(label) for label in labels), default=1)
+    return max(1, min(MAX_X_LABELS, int(width // (longest * CHAR_WIDTH + LABEL_GAP))))
+
+
 def _text(x: float, y: float, content: str, **attrs: str) -> str:
     extra = "".join(f' {k.replace("_", "-")}="{escape(v)}"' for k, v in attrs.items())
     return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(content)}</text>'
@@ -86,7 +94,10 @@ def render_svg(chart: Chart, *, element_id: str = "chart") -> str:
     fmt = chart.value_format or _plain
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
-    top_value = nice_max(max((v for s in chart.series for v in s.values), default=0.0))
+    values = [v for s in chart.series for v in s.values]
+    top_value = nice_max(max(values, default=0.0))
+    if all(float(v).is_integer() for v in values):
+        top_value = max(top_value, float(TICKS))  # counts: whole-number ticks, never 0.2 calls
 
     def y_of(value: float) -> float:
         return TOP + plot_h - (max(value, 0.0) / top_value) * plot_h
@@ -110,7 +121,7 @@ def render_svg(chart: Chart, *, element_id: str = "chart") -> str:
 
     count = len(chart.labels)
     slot = plot_w / count if count else plot_w
-    every = max(1, math.ceil(count / MAX_X_LABELS))
+    every = max(1, math.ceil(count / labels_that_fit(chart.labels, plot_w)))
     for i, label in enumerate(chart.labels):
         if i % every == 0:
             out.append(_text(LEFT + slot * (i + 0.5), TOP + plot_h + 16, label, text_anchor="middle",

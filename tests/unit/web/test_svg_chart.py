@@ -67,6 +67,19 @@ def test_the_axis_top_is_a_round_number(value: float, top: float) -> None:
     assert nice_max(value) == pytest.approx(top)
 
 
+def test_long_labels_are_thinned_so_they_do_not_overlap() -> None:
+    labels = tuple(f"11/22/2026 {h:02d}:00" for h in range(12))
+    root = parsed(Chart("Hours", labels, (Series("n", tuple(1.0 for _ in labels)),)))
+    shown = [t for t in texts(root) if t in labels]
+    assert shown == list(labels[::3])  # 16 characters: four or five fit in the plot's width
+
+
+def test_counts_get_whole_number_ticks() -> None:
+    root = parsed(Chart("Calls", ("a",), (Series("n", (1,)),)))
+    ticks = {t for t in texts(root) if t.replace(".", "").isdigit()}
+    assert ticks == {"0", "1", "2", "3", "4", "5"}
+
+
 def test_many_labels_are_thinned() -> None:
     labels = tuple(f"{h:02d}" for h in range(48))
     root = parsed(Chart("Hours", labels, (Series("n", tuple(1.0 for _ in labels)),)))
