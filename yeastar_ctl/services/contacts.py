@@ -35,6 +35,7 @@ from yeastar_ctl.services.contact_matching import (
 )
 from yeastar_ctl.services.errors import NotFoundError, Problem, ValidationError
 from yeastar_ctl.services.extensions import EMAIL, EMAIL_MAX
+from yeastar_ctl.services.single_row import single_row
 from yeastar_ctl.services.validation import Problems
 
 PAGE_SIZE: Final = 20  # the seed's list shows 20 a page
@@ -193,13 +194,7 @@ async def delete_contacts(session: AsyncSession, keys: Sequence[int | str]) -> N
 
 
 async def get_match_options(session: AsyncSession) -> ContactMatchOptions:
-    # The migration seeds the row; a database built from the models alone gets it on first use.
-    options = await session.get(ContactMatchOptions, CONTACT_OPTIONS_ID)
-    if options is None:
-        options = ContactMatchOptions(id=CONTACT_OPTIONS_ID)
-        session.add(options)
-        await session.flush()
-    return options
+    return await single_row(session, ContactMatchOptions, CONTACT_OPTIONS_ID)
 
 
 async def update_match_options(

@@ -8,19 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.db.enums import DynamicAgentStatus
 from yeastar_ctl.db.models import QUEUE_OPTIONS_ID, QueueOptions
+from yeastar_ctl.services.single_row import single_row
 from yeastar_ctl.services.validation import Problems
 
 DISPOSITION_SYNC_HOURS_RANGE: Final = (1, 720)
 
 
 async def get_queue_options(session: AsyncSession) -> QueueOptions:
-    # The migration seeds the row; a database built from the models alone gets it on first use.
-    options = await session.get(QueueOptions, QUEUE_OPTIONS_ID)
-    if options is None:
-        options = QueueOptions(id=QUEUE_OPTIONS_ID)
-        session.add(options)
-        await session.flush()
-    return options
+    return await single_row(session, QueueOptions, QUEUE_OPTIONS_ID)
 
 
 async def update_queue_options(
