@@ -15,11 +15,22 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.db.account_models import Role
-from yeastar_ctl.db.call_log_models import PanelPermissions
+from yeastar_ctl.db.call_log_models import DISPOSITION_LENGTH, REMARK_LENGTH, PanelPermissions, ProcessingStatus
+from yeastar_ctl.db.enums import CallStatus
 from yeastar_ctl.services import call_logs, panel_permissions
 from yeastar_ctl.services.call_logs import CallLog, CallLogAccessError, CallLogFilter, Note, ProcessingChange
 from yeastar_ctl.services.errors import ValidationError
-from yeastar_ctl.web.api_common import ADMIN, ApiRoute, Change, body_of, error, run
+from yeastar_ctl.web.api_common import (
+    ADMIN,
+    SCHEMA_REF,
+    ApiRoute,
+    Change,
+    QueryParam,
+    body_of,
+    dataclass_schema,
+    error,
+    run,
+)
 from yeastar_ctl.web.auth import current_account
 from yeastar_ctl.web.context import context_of
 
@@ -146,14 +157,54 @@ async def patch_permissions(request: web.Request) -> web.Response:
     return await run(request, change)
 
 
+def call_log_schemas() -> dict[str, Any]:
+    """The OpenAPI components these routes name."""
+    text = {"type": "string", "nullable": True}
+    log = dataclass_schema(CallLog, {ProcessingChange: "ProcessingChange", Note: "CallNote"})
+    permissions = dataclass_schema(PanelPermissions)
+    return {
+        "CallLog": log,
+        "CallLogDetail": {"allOf": [{"$ref": SCHEMA_REF + "CallLog"}, {"type": "object", "properties": {
+            "history": {"type": "array", "items": {"$ref": SCHEMA_REF + "ProcessingChange"},
+                        "description": "every processing status change, oldest first"}}}]},
+        "ProcessingChange": dataclass_schema(ProcessingChange),
+        "CallNote": dataclass_schema(Note),
+        "ProcessingInput": {"type": "object", "required": ["processing"], "additionalProperties": False,
+                            "properties": {"processing": {"type": "string", "enum": [s.value for s in ProcessingStatus]}}},
+        "ProcessingResult": {"type": "object", "properties": {
+            "log": {"$ref": SCHEMA_REF + "CallLog"},
+            "synced": {"type": "array", "items": {"type": "string"},
+                       "description": "the ids of the repeat calls auto-sync moved with it, oldest first"}}},
+        "CallNoteInput": {"type": "object", "additionalProperties": False,
+                          "description": "a disposition code, a remark, or both",
+                          "properties": {"disposition": {**text, "maxLength": DISPOSITION_LENGTH},
+                                         "remark": {**text, "maxLength": REMARK_LENGTH}}},
+        "CallLogIds": {"type": "object", "required": ["ids"], "additionalProperties": False, "properties": {
+            "ids": {"type": "array", "minItems": 1, "items": {"type": "string"}}}},
+        "PanelPermissions": permissions,
+        "PanelPermissionsInput": {**permissions, "additionalProperties": False},
+    }
+
+
 LOGS: Final = "/api/v1/call-logs"
+PERMISSIONS: Final = "/api/v1/queues/{number}/permissions"
+LIST_FILTERS: Final = (
+    QueryParam("status", "only the calls that ended so", choices=tuple(
+        s.value for s in CallStatus if s != CallStatus.WAITING)),
+    QueryParam("processing", "only the missed and abandoned calls with this processing status",
+               choices=tuple(s.value for s in ProcessingStatus)),
+    QueryParam("limit", f"at most this many logs, 1-{call_logs.MAX_LIMIT} (default {call_logs.DEFAULT_LIMIT})",
+               "integer"),
+    QueryParam("offset", "skip this many of the newest logs (default 0)", "integer"),
+)
 CALL_LOG_ROUTES: Final = (
-    ApiRoute("GET", "/api/v1/queues/{number}/call-logs", list_call_logs, EVERYONE, list_response=True),
-    ApiRoute("GET", LOGS + "/{id}", get_call_log, EVERYONE),
-    ApiRoute("PUT", LOGS + "/{id}/processing", set_processing, EVERYONE),
-    ApiRoute("POST", LOGS + "/{id}/notes", add_note, EVERYONE, status=201),
+    ApiRoute("GET", "/api/v1/queues/{number}/call-logs", list_call_logs, EVERYONE, response_schema="CallLog",
+             list_response=True, query_params=LIST_FILTERS),
+    ApiRoute("GET", LOGS + "/{id}", get_call_log, EVERYONE, response_schema="CallLogDetail"),
+    ApiRoute("PUT", LOGS + "/{id}/processing", set_processing, EVERYONE, "ProcessingInput", "ProcessingResult"),
+    ApiRoute("POST", LOGS + "/{id}/notes", add_note, EVERYONE, "CallNoteInput", "CallNote", 201),
     ApiRoute("DELETE", LOGS + "/{id}", delete_call_log, EVERYONE, status=204),
-    ApiRoute("POST", LOGS + "/delete", delete_call_logs, EVERYONE, status=204),
-    ApiRoute("GET", "/api/v1/queues/{number}/permissions", get_permissions, ADMIN),
-    ApiRoute("PATCH", "/api/v1/queues/{number}/permissions", patch_permissions, ADMIN),
+    ApiRoute("POST", LOGS + "/delete", delete_call_logs, EVERYONE, "CallLogIds", status=204),
+    ApiRoute("GET", PERMISSIONS, get_permissions, ADMIN, response_schema="PanelPermissions"),
+    ApiRoute("PATCH", PERMISSIONS, patch_permissions, ADMIN, "PanelPermissionsInput", "PanelPermissions"),
 )

@@ -17,8 +17,8 @@ from yeastar_ctl.db.account_models import Role
 from yeastar_ctl.db.contact_models import CompanyContact, ContactMatchOptions
 from yeastar_ctl.services import contacts
 from yeastar_ctl.services.contact_matching import MATCH_DIGITS_RANGE, NumberMatch
-from yeastar_ctl.services.errors import ValidationError
-from yeastar_ctl.web.api_common import ADMIN, ApiRoute, body_of, error, run
+from yeastar_ctl.services.errors import NotFoundError, ValidationError
+from yeastar_ctl.web.api_common import ADMIN, ApiRoute, QueryParam, body_of, error, run
 from yeastar_ctl.web.pages_contacts import stream_export
 
 EVERY_ROLE: Final = tuple(Role)
@@ -92,6 +92,24 @@ async def delete_contact(request: web.Request) -> web.Response:
     return await run(request, delete)
 
 
+def _is_id(value: Any) -> bool:
+    # bool is an int to Python, but true is no contact id.
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+async def delete_contacts(request: web.Request) -> web.Response:
+    """Delete the listed contacts (``{"ids": [...]}``): all of them, or none when one does not exist."""
+    async def delete(session: AsyncSession) -> None:
+        ids = (await body_of(request, ("ids",))).get("ids")
+        if not isinstance(ids, list) or not ids or not all(map(_is_id, ids)):
+            raise ValidationError("ids", "must be a non-empty list of contact ids")
+        try:
+            await contacts.delete_contacts(session, ids)
+        except NotFoundError as exc:
+            raise ValidationError("ids", f"{exc}; no contact was deleted") from None
+    return await run(request, delete)
+
+
 async def import_contacts(request: web.Request) -> web.Response:
     """Import a CSV file (the request body, UTF-8, header row first): the good rows are added,
     each bad row is listed in ``problems``; an unreadable file is a 400 on the field ``file``."""
@@ -161,19 +179,27 @@ def contact_schemas() -> dict[str, Any]:
                 "row": {"type": "integer"}, "field": {"type": "string"}, "message": {"type": "string"}}}}}},
         "ContactMatchOptions": {"type": "object", "properties": options, "additionalProperties": False},
         "ContactMatch": {"type": "object", "properties": {"number": {"type": "string"}, "name": text}},
+        "ContactIds": {"type": "object", "required": ["ids"], "additionalProperties": False, "properties": {
+            "ids": {"type": "array", "minItems": 1, "items": {"type": "integer"},
+                    "description": "contact ids (as numbers or digit strings)"}}},
     }
 
 
 CONTACTS = "/api/v1/contacts"
 # The fixed paths come before "{id}", which would otherwise take "match", "options", ...
 CONTACT_ROUTES: Final = (
-    ApiRoute("GET", CONTACTS + "/match", match_number, EVERY_ROLE, response_schema="ContactMatch"),
+    ApiRoute("GET", CONTACTS + "/match", match_number, EVERY_ROLE, response_schema="ContactMatch",
+             query_params=(QueryParam("number", "the caller's number (required)"),)),
     ApiRoute("GET", CONTACTS + "/options", get_match_options, ADMIN, response_schema="ContactMatchOptions"),
     ApiRoute("PATCH", CONTACTS + "/options", patch_match_options, ADMIN, "ContactMatchOptions",
              "ContactMatchOptions"),
     ApiRoute("POST", CONTACTS + "/import", import_contacts, ADMIN, "ContactCsv", "ContactImportResult"),
     ApiRoute("GET", CONTACTS + "/export", export_contacts, ADMIN, response_schema="ContactCsv"),
-    ApiRoute("GET", CONTACTS, list_contacts, ADMIN, response_schema="ContactPage"),
+    ApiRoute("POST", CONTACTS + "/delete", delete_contacts, ADMIN, "ContactIds", status=204),
+    ApiRoute("GET", CONTACTS, list_contacts, ADMIN, response_schema="ContactPage", query_params=(
+        QueryParam("search", "part of a name, company, email or number"),
+        QueryParam("page", "the page, from 1 (default 1)", "integer"),
+        QueryParam("per_page", f"contacts a page, 1-{MAX_PER_PAGE} (default {contacts.PAGE_SIZE})", "integer"))),
     ApiRoute("POST", CONTACTS, create_contact, ADMIN, "ContactInput", "Contact", 201),
     ApiRoute("GET", CONTACTS + "/{id}", get_contact, ADMIN, response_schema="Contact"),
     ApiRoute("PATCH", CONTACTS + "/{id}", update_contact, ADMIN, "ContactInput", "Contact"),

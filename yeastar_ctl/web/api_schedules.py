@@ -132,6 +132,6 @@ SCHEDULE_ROUTES: Final = (
              "ScheduledReport"),
     ApiRoute("DELETE", SCHEDULES + "/{key}", delete_scheduled_report, ADMIN, status=204),
     ApiRoute("GET", DOWNLOADS, list_report_downloads, ADMIN, response_schema="ReportDownload", list_response=True),
-    ApiRoute("GET", DOWNLOADS + "/{name}", get_report_download, ADMIN),
+    ApiRoute("GET", DOWNLOADS + "/{name}", get_report_download, ADMIN, response_schema="ReportCsv"),
     ApiRoute("DELETE", DOWNLOADS + "/{name}", delete_report_download, ADMIN, status=204),
 )

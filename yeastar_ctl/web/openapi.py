@@ -14,6 +14,7 @@ from yeastar_ctl.notify.schedule_times import Frequency
 from yeastar_ctl.reports.catalog import ReportKind
 from yeastar_ctl.web.api import API_ROUTES, ApiRoute
 from yeastar_ctl.web.api_accounts import account_schemas
+from yeastar_ctl.web.api_call_logs import call_log_schemas
 from yeastar_ctl.web.api_contacts import contact_schemas
 from yeastar_ctl.web.api_settings import settings_schemas
 from yeastar_ctl.web.queue_fields import FIELDS_BY_NAME, MANAGER_SWITCHES
@@ -99,6 +100,7 @@ def _schemas() -> dict[str, Any]:
         **_schedule_schemas(text_list),
         **contact_schemas(),
         **account_schemas(),
+        **call_log_schemas(),
         **settings_schemas(),
         "ApplyResult": {"type": "object", "properties": {
             "changed": text_list, "reloaded": text_list, "output": text_list,
@@ -128,6 +130,7 @@ def _schedule_schemas(text_list: dict[str, Any]) -> dict[str, Any]:
         "ScheduledReportInput": {"type": "object", "properties": props, "additionalProperties": False},
         "ReportDownload": {"type": "object", "properties": {
             "name": {"type": "string"}, "size": {"type": "integer"}, "modified_at": {"type": "string"}}},
+        "ReportCsv": {"type": "string", "description": "a scheduled run's report as CSV, UTF-8, header row first"},
     }
 
 
@@ -158,9 +161,15 @@ def _operation(route: ApiRoute) -> dict[str, Any]:
     }
     params = re.findall(r"{(\w+)}", route.path)
     if params:
-        operation["parameters"] = [
-            {"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params]
         operation["responses"]["404"] = _error("No such object")
+    parameters = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params] + [
+        {"name": q.name, "in": "query", "required": False, "description": q.description,
+         "schema": {"type": q.type, **({"enum": list(q.choices)} if q.choices else {})}}
+        for q in route.query_params]
+    if parameters:
+        operation["parameters"] = parameters
+    if route.query_params:
+        operation["responses"].setdefault("400", _error("A refused query parameter; field names it"))
     if route.request_schema:
         operation["requestBody"] = {"required": True, "content": {
             _media(route.request_schema): {"schema": {"$ref": _REF + route.request_schema}}}}

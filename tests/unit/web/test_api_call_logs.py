@@ -13,6 +13,7 @@ from test_api import call
 from yeastar_ctl.db.enums import CallStatus
 from yeastar_ctl.services import queue_options
 from yeastar_ctl.services.queues import ManagerSpec, set_managers, set_members
+from yeastar_ctl.web.api_call_logs import call_log_schemas
 
 Headers = dict[str, str]
 
@@ -154,3 +155,23 @@ async def test_permissions_round_trip(portal: Portal, tokens: dict[str, Headers]
     assert {k: v for k, v in changed.items() if current[k] != v} == {
         "agent_call_log_members": "specified", "agent_call_log_agents": ["1002"], "manager_call_parking": False}
     assert await call(portal, "GET", "/api/v1/queues/6400/permissions", tokens["admin"]) == (200, changed)
+
+
+async def test_the_answers_carry_the_properties_their_schemas_list(portal: Portal, tokens: dict[str, Headers]) -> None:
+    schemas = call_log_schemas()
+
+    def props(name: str) -> set[str]:
+        return set(schemas[name]["properties"])
+
+    admin = tokens["admin"]
+    note = (await call(portal, "POST", "/api/v1/call-logs/m1/notes", admin, {"remark": "called back"}))[1]
+    assert set(note) == props("CallNote")
+    result = (await call(portal, "PUT", "/api/v1/call-logs/m1/processing", admin, {"processing": "dealt"}))[1]
+    assert set(result) == props("ProcessingResult") and set(result["log"]) == props("CallLog")
+    assert set(result["log"]["last_change"]) == props("ProcessingChange")
+    detail = (await call(portal, "GET", "/api/v1/call-logs/m1", admin))[1]
+    assert set(detail) == props("CallLog") | set(schemas["CallLogDetail"]["allOf"][1]["properties"])
+    listed = (await call(portal, "GET", "/api/v1/queues/6400/call-logs", admin))[1]
+    assert all(set(log) == props("CallLog") for log in listed)
+    permissions = (await call(portal, "GET", "/api/v1/queues/6400/permissions", admin))[1]
+    assert set(permissions) == props("PanelPermissions") == props("PanelPermissionsInput")

@@ -138,3 +138,42 @@ async def test_the_openapi_document_describes_csv_as_csv(portal: Portal) -> None
     assert "text/csv" in paths["/api/v1/contacts/export"]["get"]["responses"]["200"]["content"]
     assert "ContactMatchOptions" in document["components"]["schemas"]
     assert paths["/api/v1/contacts/match"]["get"]["description"] == "Roles: administrator, queue_manager, agent."
+
+
+async def names(portal: Portal, token: dict[str, str]) -> list[str]:
+    status, page = await call(portal, "GET", "/api/v1/contacts", token)
+    assert status == 200, page
+    return [c["name"] for c in page["contacts"]]
+
+
+async def test_bulk_delete_removes_every_listed_contact(portal: Portal, token: dict[str, str]) -> None:
+    made = [(await call(portal, "POST", "/api/v1/contacts", token, {"name": f"P{n}", "mobile": f"55{n}"}))[1]["id"]
+            for n in range(3)]
+    status, body = await call(portal, "POST", "/api/v1/contacts/delete", token, {"ids": [made[0], str(made[2])]})
+    assert (status, body) == (204, None)
+    assert await names(portal, token) == ["P1"]
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"ids": []}, "must be a non-empty list of contact ids"),
+    ({"ids": "1"}, "must be a non-empty list of contact ids"),
+    ({"ids": [True]}, "must be a non-empty list of contact ids"),
+    ({"ids": [None]}, "must be a non-empty list of contact ids"),
+    ({}, "must be a non-empty list of contact ids"),
+    ({"ids": ["FIRST", 999]}, "contact 999 does not exist; no contact was deleted"),
+    ({"ids": ["FIRST", "x"]}, "contact x does not exist; no contact was deleted"),
+])
+async def test_bulk_delete_refuses_bad_ids_and_deletes_nothing(portal: Portal, token: dict[str, str],
+                                                               body: dict[str, Any], message: str) -> None:
+    first = (await call(portal, "POST", "/api/v1/contacts", token, {"name": "Ann", "mobile": "1"}))[1]["id"]
+    await call(portal, "POST", "/api/v1/contacts", token, {"name": "Bob", "mobile": "2"})
+    if "ids" in body and isinstance(body["ids"], list):
+        body = {"ids": [first if i == "FIRST" else i for i in body["ids"]]}
+    status, error = await call(portal, "POST", "/api/v1/contacts/delete", token, body)
+    assert (status, error) == (400, {"error": message, "field": "ids"})
+    assert await names(portal, token) == ["Ann", "Bob"]
+
+
+async def test_bulk_delete_refuses_unknown_fields(portal: Portal, token: dict[str, str]) -> None:
+    status, error = await call(portal, "POST", "/api/v1/contacts/delete", token, {"ids": [1], "all": True})
+    assert (status, error["field"]) == (400, "all")
