@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.db.enums import AgentEventSource, Presence, PresenceAction
-from yeastar_ctl.db.models import PresenceRule
+from yeastar_ctl.db.models import Extension, PresenceRule
 from yeastar_ctl.services.agent_commands import StateChange, plan_presence, record_changes
 from yeastar_ctl.services.agent_state import load_agent_history
 from yeastar_ctl.services.config_snapshot import load_config_snapshot
-from yeastar_ctl.services.extensions import get_extension, set_presence
+from yeastar_ctl.services.extensions import get_extension, set_presence, update_extension
 from yeastar_ctl.services.pause_reasons import list_pause_reasons
 from yeastar_ctl.services.validation import Problems, parse_choice
 
@@ -107,8 +108,23 @@ async def change_presence(
 ) -> list[StateChange]:
     """Set the presence and apply its rule to the agent's queues; returns the agent changes."""
     checked = parse_choice("presence", presence, Presence)
-    rule = (await presence_rules(session, extension))[checked]
     await set_presence(session, extension, checked)
+    return await _apply_rule(session, extension, checked, at=at)
+
+
+async def edit_extension(session: AsyncSession, number: str, *, at: datetime, **changes: Any) -> Extension:
+    """An administrator's edit of an extension (``changes`` as ``extensions.update_extension``
+    takes them); a presence that changes applies its rule as ``change_presence`` does. Saving
+    the form with the presence it had runs no rule, so editing a name does not log an agent in."""
+    before = (await get_extension(session, number)).presence
+    extension = await update_extension(session, number, **changes)
+    if extension.presence != before:
+        await _apply_rule(session, extension.number, extension.presence, at=at)
+    return extension
+
+
+async def _apply_rule(session: AsyncSession, extension: str, presence: Presence, *, at: datetime) -> list[StateChange]:
+    rule = (await presence_rules(session, extension))[presence]
     if rule.action == PresenceAction.DO_NOTHING:
         return []
     snapshot = await load_config_snapshot(session)

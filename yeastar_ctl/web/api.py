@@ -20,6 +20,7 @@ from yeastar_ctl.db.queue_settings import (
     QueueSettings,
 )
 from yeastar_ctl.services import extensions as extension_service
+from yeastar_ctl.services import presence as presence_service
 from yeastar_ctl.services import queues as queue_service
 from yeastar_ctl.services.errors import ValidationError
 from yeastar_ctl.services.validation import UNSET
@@ -66,13 +67,14 @@ async def create_extension(request: web.Request) -> web.Response:
 
 
 async def update_extension(request: web.Request) -> web.Response:
-    """Change the given fields of an extension (email null clears it)."""
+    """Change the given fields of an extension (email null clears it); a new presence applies its
+    auto-switch rule, as ``PUT .../presence`` does."""
     async def update(session: AsyncSession) -> Any:
         body = await body_of(request, EXTENSION_FIELDS)
-        ext = await extension_service.update_extension(
-            session, request.match_info["number"], new_number=body.get("number"), name=body.get("name"),
-            email=body["email"] if "email" in body else UNSET, sip_secret=body.get("sip_secret"),
-            presence=body.get("presence"))
+        ext = await presence_service.edit_extension(
+            session, request.match_info["number"], at=context_of(request).clock(), new_number=body.get("number"),
+            name=body.get("name"), email=body["email"] if "email" in body else UNSET,
+            sip_secret=body.get("sip_secret"), presence=body.get("presence"))
         return extension_json(ext)
     return await run(request, update)
 

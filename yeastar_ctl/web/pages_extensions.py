@@ -9,6 +9,7 @@ from wtforms import SelectField, StringField
 from yeastar_ctl.db.account_models import Role
 from yeastar_ctl.db.enums import Presence
 from yeastar_ctl.services import extensions as extension_service
+from yeastar_ctl.services import presence as presence_service
 from yeastar_ctl.services.errors import NotFoundError
 from yeastar_ctl.web.auth import page
 from yeastar_ctl.web.context import context_of
@@ -65,9 +66,9 @@ async def extension_edit(request: web.Request) -> web.StreamResponse:
                       email=current.email or "", presence=current.presence.value)
 
     async def update(session: AsyncSession) -> None:
-        await extension_service.update_extension(
-            session, number, new_number=form.number.data or "", name=form.name.data or "",
-            email=optional(form.email.data), sip_secret=optional(form.sip_secret.data),
+        await presence_service.edit_extension(
+            session, number, at=context_of(request).clock(), new_number=form.number.data or "",
+            name=form.name.data or "", email=optional(form.email.data), sip_secret=optional(form.sip_secret.data),
             presence=form.presence.data or "",
         )
 

@@ -13,7 +13,13 @@ from yeastar_ctl.db.enums import AgentEventKind, Presence, PresenceAction
 from yeastar_ctl.db.models import AgentEvent, Extension
 from yeastar_ctl.services import extensions, queues
 from yeastar_ctl.services.errors import ValidationError
-from yeastar_ctl.services.presence import PresenceRuleSpec, change_presence, presence_rules, set_presence_rule
+from yeastar_ctl.services.presence import (
+    PresenceRuleSpec,
+    change_presence,
+    edit_extension,
+    presence_rules,
+    set_presence_rule,
+)
 
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -109,3 +115,31 @@ async def test_several_rules_are_set_together_or_not_at_all(session: AsyncSessio
     assert [p.field for p in caught.value.problems] == [
         "away.reason_code", "off_work.action", "lunch_break.reason_code", "presence"]
     assert await presence_rules(session, "1003") == rules
+
+
+async def test_an_edit_that_changes_the_presence_applies_its_rule(session: AsyncSession, call_center: None) -> None:
+    await set_presence_rule(session, "1001", Presence.AVAILABLE, PresenceAction.LOG_IN)
+    await set_presence_rule(session, "1001", Presence.LUNCH_BREAK, PresenceAction.PAUSE, "*01")
+    # Saved with the presence it has (Available): no rule runs, only the name changes.
+    edited = await edit_extension(session, "1001", at=AT, name="Leo", presence="available")
+    assert (edited.name, await events(session, "1001")) == ("Leo", [])
+    await edit_extension(session, "1001", at=AT, presence=Presence.LUNCH_BREAK)
+    assert await events(session, "1001") == [("pause", "6400", "*01"), ("pause", "6401", "*01")]
+    # A new number and a new presence together: the rule runs for the agent under the new number.
+    await set_presence_rule(session, "1003", Presence.AVAILABLE, PresenceAction.LOG_IN)
+    await edit_extension(session, "1003", at=AT, presence=Presence.AWAY)  # no rule: nothing happens
+    await edit_extension(session, "1003", at=AT, new_number="1004", presence="available")
+    assert await events(session, "1003") == []
+    assert await events(session, "1004") == [("login", "6400", None), ("login", "6401", None)]
+    assert (await extensions.get_extension(session, "1004")).presence == Presence.AVAILABLE
+
+
+async def test_a_refused_edit_changes_nothing_and_runs_no_rule(
+    session: AsyncSession, call_center: None, unchanged: Unchanged,
+) -> None:
+    await set_presence_rule(session, "1003", Presence.AWAY, PresenceAction.LOG_OUT)
+    async with unchanged(ValidationError, match="name"):
+        await edit_extension(session, "1003", at=AT, name="", presence="away")
+    async with unchanged(ValidationError, match="presence"):
+        await edit_extension(session, "1003", at=AT, presence="napping")
+    assert await events(session, "1003") == []

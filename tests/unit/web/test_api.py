@@ -220,3 +220,23 @@ async def test_reports_as_json_and_csv_scoped_to_the_managers_queues(portal: Por
     assert (status, body["field"]) == (400, "end")
     agent = await portal.token("agent", "agent", "1001")
     assert (await call(portal, "GET", f"/api/v1/reports/queue-calls?{DAY}", agent))[0] == 403
+
+
+async def test_patching_an_extensions_presence_applies_its_rule(portal: Portal, admin_token: dict[str, str]) -> None:
+    from sqlalchemy import select
+
+    from yeastar_ctl.db.enums import Presence, PresenceAction
+    from yeastar_ctl.db.models import AgentEvent
+    from yeastar_ctl.services import presence
+
+    await portal.setup_queues()
+    async with portal.sessions.begin() as session:
+        await queue_service.set_members(session, "6400", dynamic=[("1001", 1)])
+        await presence.set_presence_rule(session, "1001", Presence.AWAY, PresenceAction.LOG_IN)
+    assert (await call(portal, "PATCH", "/api/v1/extensions/1001", admin_token, {"name": "Leo"}))[0] == 200
+    status, changed = await call(portal, "PATCH", "/api/v1/extensions/1001", admin_token, {"presence": "away"})
+    assert (status, changed["presence"]) == (200, "away")
+    async with portal.sessions() as session:
+        events = [(e.agent_extension, e.kind.value, e.queue_number, e.at)
+                  for e in await session.scalars(select(AgentEvent))]
+    assert events == [("1001", "login", "6400", portal.clock[0])]

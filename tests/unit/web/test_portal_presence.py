@@ -87,3 +87,29 @@ async def test_an_agent_changes_their_presence_and_its_rule_logs_them_in(portal:
 async def test_an_account_without_an_extension_has_no_presence(admin: Portal) -> None:
     assert (await admin.post_form("/my/presence", {"presence": "away"}, from_page="/queues")).status == 403
     assert "Your account is not an extension." in await (await admin.client.get("/")).text()
+
+
+async def agent_events(portal: Portal) -> list[tuple[str, str, str | None]]:
+    async with portal.sessions() as session:
+        rows = await session.scalars(select(AgentEvent).order_by(AgentEvent.id))
+        return [(e.agent_extension, e.kind.value, e.queue_number) for e in rows]
+
+
+async def test_an_administrators_extension_edit_applies_the_presence_rule(admin: Portal) -> None:
+    await admin.setup_queues()
+    async with admin.sessions.begin() as session:
+        await queue_service.set_members(session, "6400", dynamic=[("1001", 1)])
+        await presence.set_presence_rule(session, "1001", Presence.AVAILABLE, PresenceAction.LOG_IN)
+        await presence.set_presence_rule(session, "1001", Presence.OFF_WORK, PresenceAction.LOG_OUT)
+    form = {"number": "1001", "name": "Leo Ball", "email": "", "sip_secret": ""}
+    # Saving with the presence it has runs no rule: editing a name logs nobody in.
+    assert (await admin.post_form("/extensions/1001/edit", {**form, "presence": "available"})).status == 302
+    assert await agent_events(admin) == []
+    for changed in ("off_work", "available", "off_work"):
+        assert (await admin.post_form("/extensions/1001/edit", {**form, "presence": changed})).status == 302
+    assert await agent_events(admin) == [("1001", "login", "6400"), ("1001", "logout", None)]
+    # A refused edit stores neither the presence nor what its rule would do.
+    await admin.refused("/extensions/1001/edit", {**form, "name": "", "presence": "available"}, "name", "")
+    assert len(await agent_events(admin)) == 2
+    async with admin.sessions() as session:
+        assert (await extension_service.get_extension(session, "1001")).presence == Presence.OFF_WORK
