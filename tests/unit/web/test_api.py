@@ -240,3 +240,22 @@ async def test_patching_an_extensions_presence_applies_its_rule(portal: Portal, 
         events = [(e.agent_extension, e.kind.value, e.queue_number, e.at)
                   for e in await session.scalars(select(AgentEvent))]
     assert events == [("1001", "login", "6400", portal.clock[0])]
+
+
+async def test_the_agent_call_summary_as_json_and_csv(portal: Portal, admin_token: dict[str, str]) -> None:
+    import csv
+    import io
+
+    from test_portal_reports_and_apply import DAY, SUMMARY_COLUMNS, SUMMARY_ROWS, agent_calls
+
+    await portal.setup_queues()
+    await agent_calls(portal)
+    assert await call(portal, "GET", f"/api/v1/reports/agent-call-summary?{DAY}", admin_token) == (
+        200, {"title": "Agent Call Summary", "columns": list(SUMMARY_COLUMNS), "rows": SUMMARY_ROWS})
+    response = await portal.client.get(f"/api/v1/reports/agent-call-summary?{DAY}&format=csv", headers=admin_token)
+    assert response.status == 200 and response.headers["Content-Type"].startswith("text/csv")
+    assert list(csv.reader(io.StringIO(await response.text()))) == [list(SUMMARY_COLUMNS), *SUMMARY_ROWS]
+    # A queue manager sees the agents of the queues they manage: 6401 has none.
+    manager = await portal.token("manager", "queue_manager", "1003")
+    status, report = await call(portal, "GET", f"/api/v1/reports/agent-call-summary?{DAY}", manager)
+    assert (status, report["rows"]) == (200, [])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from portal_support import Portal
 
 from yeastar_ctl.db.enums import CallStatus
-from yeastar_ctl.services import call_events
+from yeastar_ctl.db.extension_call_models import CallDirection, CallDisposition
+from yeastar_ctl.services import call_events, queues
+from yeastar_ctl.services.extension_calls import ExtensionCallLeg, record_extension_call
 
 DAY = "start=2026-03-01&end=2026-03-01"
 
@@ -131,3 +135,56 @@ async def test_agent_and_callback_filters_reach_the_report(calls: Portal) -> Non
     assert 'value="1001, 1002"' in page and '<option selected value="failed">' in page
     response = await calls.client.get(f"/reports?type=queue-performance&{DAY}&callback_result=lost")
     assert response.status == 400
+
+
+SUMMARY_COLUMNS = (
+    "Agent", "Inbound", "Inbound Talk Duration", "Outbound", "Outbound Talk Duration", "Total calls",
+    "Total Talk Duration", "AVG Handle Time", "Average Talking Time", "AVG Hold Time", "Average Waiting Time",
+)
+SUMMARY_ROWS = [
+    # 1001 answered queue call Q1 (waited 15 s, talked 60) and 1002's direct call (rang 5 s, talked 30):
+    # handle (20 + 90) / 2 = 55, talk 90 / 2 = 45, waiting 20 / 2 = 10.
+    ["1001-Agent 1001", "2", "00:01:30", "0", "00:00:00", "2", "00:01:30", "00:00:55", "00:00:45", "00:00:00",
+     "00:00:10"],
+    # 1002 made that call: 1 made and answered, handle 5 + 30.
+    ["1002-Agent 1002", "0", "00:00:00", "1", "00:00:30", "1", "00:00:30", "00:00:35", "00:00:30", "00:00:00",
+     "00:00:05"],
+]
+
+
+async def agent_calls(portal: Portal) -> None:
+    """The ``calls`` portal plus agents 1001 and 1002 of 6400: 1001 answers queue call Q1 and a
+    direct call from 1002 on 2026-03-01."""
+    at = datetime(2026, 3, 1, 11, 0, tzinfo=UTC)
+    async with portal.sessions.begin() as session:
+        await queues.set_members(session, "6400", static=[("1001", 1), ("1002", 1)])
+        await call_events.record_call_joined(session, call_id="Q1", queue_number="6400", caller_number="5550111",
+                                             joined_at=at)
+        await call_events.record_call_answered(session, "Q1", agent_extension="1001",
+                                               answered_at=at + timedelta(seconds=15))
+        await call_events.record_call_ended(session, "Q1", ended_at=at + timedelta(seconds=75))
+        start = at + timedelta(minutes=10)
+        await record_extension_call(session, ExtensionCallLeg(
+            direction=CallDirection.INTERNAL, caller_number="1002", caller_name=None, callee_number="1001",
+            caller_extension="1002", callee_extension="1001", started_at=start,
+            answered_at=start + timedelta(seconds=5), ended_at=start + timedelta(seconds=35),
+            disposition=CallDisposition.ANSWERED, unique_id="D1"))
+
+
+async def test_the_agent_call_summary_is_offered_shown_and_downloaded(calls: Portal) -> None:
+    await agent_calls(calls)
+    await calls.user("admin", "administrator")
+    await calls.login("admin")
+    assert '<option value="agent-call-summary">' in await (await calls.client.get("/reports")).text()
+    response = await calls.client.get(f"/reports?type=agent-call-summary&{DAY}")
+    assert response.status == 200
+    page = await response.text()
+    assert "<caption>Agent Call Summary</caption>" in page
+    assert "".join(f'<th scope="col">{c}</th>' for c in SUMMARY_COLUMNS) in page
+    for row in SUMMARY_ROWS:
+        assert "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" in page
+    assert f'href="/reports/csv?type=agent-call-summary&amp;{DAY.replace("&", "&amp;")}"' in page
+    response = await calls.client.get(f"/reports/csv?type=agent-call-summary&{DAY}")
+    assert response.status == 200 and response.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert list(csv.reader(io.StringIO(await response.text()))) == [list(SUMMARY_COLUMNS), *SUMMARY_ROWS]
