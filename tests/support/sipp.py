@@ -23,6 +23,28 @@ def free_udp_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_media_ports() -> int:
+    """A base port for SIPp's media: it binds audio RTP/RTCP and video RTP/RTCP at the base and
+    the next three ports, so all four must be free (one taken port fails the whole run)."""
+    for _ in range(50):
+        base = free_udp_port()
+        if base + 3 > 65535:
+            continue
+        sockets: list[socket.socket] = []
+        try:
+            for port in range(base, base + 4):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError("no four free UDP ports in a row for SIPp's media")
+
+
 def sipp_binary() -> str:
     found = shutil.which("sipp")
     if not found:
@@ -112,7 +134,7 @@ class Sipp:
         args = [
             sipp_binary(), f"{self.host}:{self.sip_port}",
             "-sf", str(path), "-i", "127.0.0.1", "-p", str(local_port or free_udp_port()),
-            "-mi", "127.0.0.1", "-mp", str(free_udp_port()),
+            "-mi", "127.0.0.1", "-mp", str(free_media_ports()),
             "-s", service, "-m", "1", "-nostdin",
             "-trace_err", "-trace_msg",
             "-error_file", str(log_dir / "errors.log"),
