@@ -148,3 +148,14 @@ async def test_the_contacts_bulk_delete_and_the_list_query_are_described(portal:
     assert query == {"search": "string", "page": "integer", "per_page": "integer"}
     match = document["paths"]["/api/v1/contacts/match"]["get"]
     assert [p["name"] for p in match["parameters"]] == ["number"]
+
+
+async def test_the_report_route_lists_the_report_filters(portal: Portal) -> None:
+    document = await document_of(portal)
+    report = document["paths"]["/api/v1/reports/{type}"]["get"]
+    query = {p["name"]: p["schema"] for p in report["parameters"] if p["in"] == "query"}
+    assert set(query) == {"start", "end", "queues", "agents", "pause_reasons", "exclude_abandoned_within",
+                          "exclude_talk_within", "callback_result", "by", "format"}
+    assert query["by"]["enum"] == ["hour", "day", "month"]
+    assert query["exclude_talk_within"]["type"] == "integer"
+    assert query["format"]["enum"] == ["json", "csv"]
