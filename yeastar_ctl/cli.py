@@ -182,7 +182,8 @@ def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
                     print(issued.token)
                 else:
                     for user in await users.list_users(session):
-                        print(f"{user.username:<24} {user.role:<14} {user.extension_number or '-'}")
+                        state = " disabled" if users.is_disabled(user) else ""
+                        print(f"{user.username:<24} {user.role:<14} {user.extension_number or '-'}{state}".rstrip())
         finally:
             await engine.dispose()
 

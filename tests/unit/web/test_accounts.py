@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.cli import main as cli_main
 from yeastar_ctl.db.account_models import Role
+from yeastar_ctl.db.engine import make_engine, session_factory
 from yeastar_ctl.services import api_tokens, users
 from yeastar_ctl.services.errors import ValidationError
 from yeastar_ctl.services.extensions import create_extension
@@ -86,3 +89,22 @@ def test_cli_creates_an_administrator_with_a_one_time_password(
     assert cli_main(["user", "create", "root", "--role", "administrator"]) == 2
     assert cli_main(["user", "token", "root"]) == 0
     assert capsys.readouterr().out.startswith("yc_")
+
+
+async def test_cli_lists_accounts_and_says_which_are_disabled(
+    migrated_db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: object,
+) -> None:
+    monkeypatch.setenv("YEASTAR_CTL_DATABASE_URL", migrated_db_url)
+    monkeypatch.setenv("YEASTAR_CTL_VAR_DIR", str(tmp_path))
+    engine = make_engine(migrated_db_url)
+    try:
+        async with session_factory(engine).begin() as session:
+            await users.create_user(session, "root", "administrator", password="a long password")
+            leo = await users.create_user(session, "leo", "administrator", password="a long password")
+            await users.set_disabled(session, leo.user.id, True)
+    finally:
+        await engine.dispose()
+    assert await asyncio.to_thread(cli_main, ["user", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split() for line in lines] == [["leo", "administrator", "-", "disabled"],
+                                                     ["root", "administrator", "-"]]
