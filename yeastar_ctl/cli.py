@@ -47,6 +47,7 @@ def cmd_apply(settings: Settings, args: argparse.Namespace) -> int:
     from yeastar_ctl.ami.client import AmiClient
     from yeastar_ctl.dialplan.apply import apply_config
     from yeastar_ctl.lab.paths import generated_config_dir
+    from yeastar_ctl.telephony.config_signal import announce_config_change
 
     async def main() -> int:
         engine, sessions = _sessions(settings)
@@ -56,10 +57,13 @@ def cmd_apply(settings: Settings, args: argparse.Namespace) -> int:
             result = await apply_config(
                 sessions, generated_config_dir(settings), a.app_name, ami, force_reload=args.force_reload,
             )
+            told = None if result.error else await announce_config_change(ami, a.app_name)
         finally:
             await ami.close()
             await engine.dispose()
         print(result.describe())
+        if told:
+            print(told)
         return 1 if result.error else 0
 
     return asyncio.run(main())

@@ -25,11 +25,12 @@ from yeastar_ctl.telephony.online_status import OnlineStatus
 from yeastar_ctl.telephony.devices import DeviceWatcher
 from yeastar_ctl.telephony.distributor import Distributor
 from yeastar_ctl.telephony.extension_calls import DbExtensionCalls, ExtensionCalls
+from yeastar_ctl.db.row_writer import RowWriter
+from yeastar_ctl.telephony.config_signal import ConfigChangeListener
 from yeastar_ctl.telephony.service_ports import (
     DbAutoPause,
     DbCallRecorder,
     DbContactLookup,
-    DbQueueDirectory,
     load_routing_config,
 )
 from yeastar_ctl.lab.paths import generated_config_dir
@@ -61,27 +62,37 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         await distributor.agents_changed({c.agent for c in changes if c.kind in ended})
 
     online = OnlineStatus(ari)
+    rows = RowWriter(sessions, name="queue calls")
+    contacts = DbContactLookup(sessions)
+
+    async def reload_config() -> None:
+        contacts.forget()
+        await distributor.refresh_config()
+
+    def config_changed() -> None:
+        contacts.forget()
+        distributor.config_changed()
+
     features = FeatureCodes(ari, sessions, prompts, clock=utc_now, on_changed=agents_changed)
     stasis = StasisApp(
-        ari, events, app_name=a.app_name, directory=DbQueueDirectory(sessions),
-        recorder=notifications.recorder(DbCallRecorder(sessions)), distributor=distributor, devices=devices,
+        ari, events, app_name=a.app_name, directory=distributor,
+        recorder=notifications.recorder(DbCallRecorder(sessions, rows)), distributor=distributor, devices=devices,
         features=features, lamps=lamps, prompts=prompts, online=online, new_call_id=lambda at: make_call_id(at, rng),
-        time_zone=settings.timezone, contacts=DbContactLookup(sessions),
+        time_zone=settings.timezone, contacts=contacts,
     )
     ami = AmiClient(a.host, a.ami_port, a.ami_user, a.ami_secret)
+    config_listener = ConfigChangeListener(ami, reload_config)
     ami.on_event("ContactStatus", online.on_contact_status)
     direct_calls = ExtensionCalls(DbExtensionCalls(sessions), clock=utc_now)
     direct_calls.subscribe(ami.on_event)
-    try:
-        await ami.connect()
-    except AmiError as exc:
-        log.warning("AMI not available yet (%s); it is retried when needed", exc)
+    ami_task = asyncio.create_task(_keep_ami_connected(ami))
 
     web_app = build_web_app(WebContext(
         sessions=sessions, settings=settings, config_dir=generated_config_dir(settings), ami=ami,
         health=lambda: Health(events.connected, stasis.active_calls),
         routing_view=distributor.routing_view, online_view=online.view,
         live_snapshot=distributor.snapshot, schedules_changed=notifications.jobs.sync,
+        config_changed=config_changed,
     ))
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
@@ -101,6 +112,10 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     finally:
         log.info("control plane stopping")
         await stasis.close()
+        await rows.close()
+        await config_listener.close()
+        ami_task.cancel()
+        await asyncio.gather(ami_task, return_exceptions=True)
         await notifications.close()
         await events.close()
         events_task.cancel()
@@ -110,6 +125,19 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         await direct_calls.close()
         await runner.cleanup()
         await engine.dispose()
+
+
+async def _keep_ami_connected(ami: AmiClient) -> None:
+    """Connect to AMI, retrying until Asterisk answers: the control plane hears `apply`'s
+    configuration changes and the CDRs only while connected (panoramisk reconnects after that)."""
+    delay = 1.0
+    while not ami.connected:
+        try:
+            await ami.connect()
+        except AmiError as exc:
+            log.warning("AMI not available yet (%s); retrying in %.0fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
 
 
 def run_forever(settings: Settings) -> None:

@@ -23,17 +23,20 @@ async def ari(lab: Lab) -> AsyncIterator[AriClient]:
 
 
 @pytest.fixture(autouse=True)
-async def no_wrapup(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """These calls follow each other within seconds: no wrap-up between them (settings apply at
-    the next join, no reload)."""
+async def no_wrapup(lab: Lab, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """These calls follow each other within seconds: no wrap-up between them (the control plane
+    takes the change when `apply` tells it; Asterisk reloads nothing)."""
     from dataclasses import replace
 
     from yeastar_ctl.services.queues import get_queue, update_queue
 
     async with sessions.begin() as session:
         queue = await get_queue(session, "6400")
-        if queue.settings.wrapup_seconds:
+        changed = bool(queue.settings.wrapup_seconds)
+        if changed:
             await update_queue(session, "6400", settings=replace(queue.settings, wrapup_seconds=0))
+    if changed:
+        lab.ctl("apply")
 
 
 async def test_agent_1001_answers_and_the_caller_hangs_up(

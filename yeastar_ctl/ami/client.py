@@ -72,11 +72,14 @@ class AmiClient:
             raise AmiError(f"AMI at {where} refused the login of user {self._manager.config['username']!r}")
         self._connected = True
 
-    async def action(self, action: Mapping[str, Any]) -> AmiResponse:
+    async def action(self, action: Mapping[str, Any], *, timeout: float | None = None) -> AmiResponse:
+        """Send one action and wait for its answer: `timeout` seconds, else the client's."""
         if not self._connected:
             await self.connect()
         try:
-            raw = await asyncio.wait_for(self._manager.send_action(dict(action), as_list=False), self._timeout)
+            raw = await asyncio.wait_for(
+                self._manager.send_action(dict(action), as_list=False), timeout or self._timeout,
+            )
         except asyncio.TimeoutError as exc:
             raise AmiError(f"AMI action {action.get('Action')} timed out") from exc
         response = _as_response(raw)
@@ -88,12 +91,24 @@ class AmiClient:
         """Run a CLI command and return its output lines."""
         return (await self.action({"Action": "Command", "Command": command})).output
 
-    async def reload(self, module: str | None = None) -> None:
-        await self.action({"Action": "Reload", **({"Module": module} if module else {})})
+    async def reload(self, module: str | None = None, *, timeout: float | None = None) -> str:
+        """Reload one module (or all) and return Asterisk's answer ("Module Reloaded"). Asterisk
+        answers when the reload is done, and with an error for a module it does not know or a
+        reload that failed, which the `Command` action's text output would hide."""
+        response = await self.action({"Action": "Reload", **({"Module": module} if module else {})}, timeout=timeout)
+        return response.message
 
     async def set_device_state(self, device: str, state: str) -> None:
         """Set a custom device state (``Custom:<name>``), the hint target for BLF keys."""
         await self.action({"Action": "Setvar", "Variable": f"DEVICE_STATE({device})", "Value": state})
+
+    async def user_event(self, name: str, headers: Mapping[str, str] | None = None) -> None:
+        """Send a UserEvent that every AMI client (with the `user` read class) receives."""
+        await self.action({"Action": "UserEvent", "UserEvent": name, **(headers or {})})
+
+    @property
+    def connected(self) -> bool:
+        return self._connected
 
     def on_event(self, name: str, handler: Any) -> None:
         self._manager.register_event(name, handler)

@@ -24,6 +24,9 @@ from .playbacks import Playbacks
 from .resource import QueryParams
 
 log = logging.getLogger(__name__)
+# Asterisk's HTTP server refuses sessions beyond its `sessionlimit` (100 by default, shared with
+# the events WebSocket and any other client); a burst of calls must queue here, not fail there.
+MAX_CONNECTIONS = 32
 
 
 def render_query(params: QueryParams | None) -> dict[str, str]:
@@ -100,7 +103,7 @@ class AriClient:
     def _get_session(self) -> aiohttp.ClientSession:
         # Created lazily: a ClientSession must be created inside the running loop.
         if self._session is None or (self._owns_session and self._session.closed):
-            self._session = aiohttp.ClientSession()
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS))
             self._owns_session = True
         return self._session
 

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import jinja2
 
-from yeastar_ctl.agents.blf import Hint, hints_for
-from yeastar_ctl.db.enums import FeatureCodeKey
 from yeastar_ctl.dialplan.base_config import GENERATED_FILES
+from yeastar_ctl.dialplan.blf_patterns import agent_key_patterns
 from yeastar_ctl.dialplan.contexts import INTERNAL_CONTEXT, VOICEMAIL_CONTEXT
 from yeastar_ctl.dialplan.files import write_atomic
 from yeastar_ctl.paths import ASTERISK_CONF_DIR
@@ -47,25 +46,12 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def agent_hints(snapshot: ConfigSnapshot) -> list[Hint]:
-    """Every agent's login, pause and pause-reason keys, in queue then member order."""
-    login = snapshot.feature_code(FeatureCodeKey.LOGIN_TOGGLE)
-    pause = snapshot.feature_code(FeatureCodeKey.PAUSE_TOGGLE)
-    reasons = [r.code for r in snapshot.pause_reasons]
-    return [
-        hint
-        for queue in snapshot.queues
-        for member in queue.members
-        for hint in hints_for(member.extension, queue.number, login_code=login, pause_code=pause, reasons=reasons)
-    ]
-
-
 def render_generated(snapshot: ConfigSnapshot, app_name: str) -> dict[str, str]:
     env = _environment()
     context = {
         "extensions": snapshot.extensions,
         "queues": snapshot.queues,
-        "hints": agent_hints(snapshot),
+        "blf_patterns": agent_key_patterns(snapshot),
         "context": INTERNAL_CONTEXT,
         "voicemail_context": VOICEMAIL_CONTEXT,
         "app": app_name,

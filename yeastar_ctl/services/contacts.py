@@ -224,18 +224,34 @@ def match_options_of(row: ContactMatchOptions) -> MatchOptions:
     return MatchOptions(row.match_mode, row.match_digits, row.ignore_symbols)
 
 
-async def match_caller(session: AsyncSession, number: str) -> str | None:
-    """The name of the company contact a caller's number belongs to, per the match options."""
+@dataclass(frozen=True)
+class ContactDirectory:
+    """The match options and every contact's numbers, read once, to match callers in memory."""
+
+    options: MatchOptions
+    candidates: tuple[Candidate, ...]
+
+    def match(self, number: str) -> str | None:
+        if self.options.mode == NumberMatch.DO_NOT_MATCH or not number.strip():
+            return None
+        found = best_match(number, self.candidates, self.options)
+        return found.name if found is not None else None
+
+
+async def load_contact_directory(session: AsyncSession) -> ContactDirectory:
     options = match_options_of(await get_match_options(session))
-    if options.mode == NumberMatch.DO_NOT_MATCH or not number.strip():
-        return None
+    if options.mode == NumberMatch.DO_NOT_MATCH:
+        return ContactDirectory(options, ())
     rows = await session.execute(
         select(CompanyContact.id, CompanyContact.name, CompanyContact.business, CompanyContact.mobile,
                CompanyContact.home)
     )
-    candidates = (Candidate(row.id, row.name, tuple(n for n in row[2:] if n)) for row in rows)
-    found = best_match(number, candidates, options)
-    return found.name if found is not None else None
+    return ContactDirectory(options, tuple(Candidate(row.id, row.name, tuple(n for n in row[2:] if n)) for row in rows))
+
+
+async def match_caller(session: AsyncSession, number: str) -> str | None:
+    """The name of the company contact a caller's number belongs to, per the match options."""
+    return (await load_contact_directory(session)).match(number)
 
 
 # -- CSV -------------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Keep the agents' BLF lamps (ARI `Stasis:` device states) in step with their state.
 
-Called with every routing configuration the distributor loads (at start-up and reconnect, at a
-join, after a feature code or an auto pause), it sets only the lamps that changed.
+Called with every routing configuration the distributor loads (at start-up and reconnect, after
+Apply, a portal or API change, a feature code or an auto pause), it sets only the lamps that
+changed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from yeastar_ctl.agents.blf import lamps
@@ -15,6 +17,8 @@ from yeastar_ctl.services.agent_state import LOGGED_OUT
 from yeastar_ctl.telephony.distributor import RoutingConfig
 
 log = logging.getLogger(__name__)
+# Lamps set side by side: thousands of them after a restart, without flooding Asterisk's HTTP server.
+LAMPS_AT_ONCE = 16
 
 
 def lamp_states(config: RoutingConfig) -> dict[str, str]:
@@ -35,18 +39,25 @@ class BlfLamps:
     def __init__(self, ari: AriClient) -> None:
         self._ari = ari
         self._shown: dict[str, str] = {}
+        # One update at a time, each against what the previous one left lit.
+        self._lock = asyncio.Lock()
 
     def forget(self) -> None:
         """After a reconnect (or an Asterisk restart) set every lamp again."""
         self._shown.clear()
 
     async def show(self, config: RoutingConfig) -> None:
-        for device, state in sorted(lamp_states(config).items()):
-            if self._shown.get(device) == state:
-                continue
-            try:
-                await self._ari.device_states.update(device, state)  # type: ignore[arg-type]
-            except AriError as exc:
-                log.warning("cannot set BLF lamp %s to %s: %s", device, state, exc)
-                continue
-            self._shown[device] = state
+        async with self._lock:
+            changed = [(device, state) for device, state in sorted(lamp_states(config).items())
+                       if self._shown.get(device) != state]
+            for start in range(0, len(changed), LAMPS_AT_ONCE):
+                chunk = changed[start:start + LAMPS_AT_ONCE]
+                await asyncio.gather(*(self._set(device, state) for device, state in chunk))
+
+    async def _set(self, device: str, state: str) -> None:
+        try:
+            await self._ari.device_states.update(device, state)  # type: ignore[arg-type]
+        except AriError as exc:
+            log.warning("cannot set BLF lamp %s to %s: %s", device, state, exc)
+            return
+        self._shown[device] = state

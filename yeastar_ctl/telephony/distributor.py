@@ -9,6 +9,7 @@ import asyncio
 import logging
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
@@ -20,6 +21,7 @@ from yeastar_ctl.acd.vocabulary import DeviceStatus, FailoverReason
 from yeastar_ctl.services.agent_state import AgentQueueState
 from yeastar_ctl.services.config_snapshot import MemberConfig
 from yeastar_ctl.telephony.acd_inputs import membership
+from yeastar_ctl.telephony.ports import QueueRoute
 
 log = logging.getLogger(__name__)
 ANSWER_WAIT_SAMPLES = 20  # recent answered calls per queue behind the estimated hold time
@@ -41,12 +43,23 @@ class RoutingConfig:
     pause_names: Mapping[str, str]
     shared_wrapup: bool
     do_not_disturb: frozenset[str] = frozenset()  # extensions whose presence is Do Not Disturb
+    # What a caller joining each queue needs (settings, business hours), so a join reads memory.
+    routes: Mapping[str, QueueRoute] = field(default_factory=dict)
+
+    @cached_property
+    def member_of(self) -> dict[str, tuple[tuple[str, MemberConfig], ...]]:
+        """extension -> (queue, member) for every queue it is an agent of, in queue order."""
+        found: dict[str, list[tuple[str, MemberConfig]]] = {}
+        for queue, members in sorted(self.members.items()):
+            for member in members:
+                found.setdefault(member.extension, []).append((queue, member))
+        return {extension: tuple(pairs) for extension, pairs in found.items()}
 
     def extensions(self) -> set[str]:
-        return {m.extension for members in self.members.values() for m in members}
+        return set(self.member_of)
 
     def queues_of(self, extension: str) -> list[str]:
-        return [q for q, members in self.members.items() if any(m.extension == extension for m in members)]
+        return [queue for queue, _ in self.member_of.get(extension, ())]
 
 
 class DeviceView(Protocol):
@@ -106,6 +119,12 @@ class Distributor:
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._config_listeners: list[Callable[[RoutingConfig], Awaitable[None]]] = []
+        self._reload_wanted = False
+        self._reloading: asyncio.Future[RoutingConfig] | None = None
+        # Each agent's memberships as the core sees them: rebuilt only when the configuration,
+        # the agent's state or its last call changes, not on every decision pass.
+        self._memberships: dict[str, tuple[Membership, ...]] = {}
+        self._stale: set[str] = set()
         self.last_decision: Decision | None = None
 
     def on_config(self, listener: Callable[[RoutingConfig], Awaitable[None]]) -> None:
@@ -115,13 +134,41 @@ class Distributor:
     # -- configuration ---------------------------------------------------------------------------
 
     async def refresh_config(self) -> RoutingConfig:
-        config = await self._load_config()
+        """Load the configuration and the agents' state again (at start-up, and when something
+        says it changed: Apply, a portal or API change, a feature code, an auto pause). Calls go
+        on with the previous configuration meanwhile; requests during a load give one more."""
+        self._reload_wanted = True
+        if self._reloading is None:
+            self._reloading = asyncio.ensure_future(self._reload())
+        return await asyncio.shield(self._reloading)
+
+    async def _reload(self) -> RoutingConfig:
+        try:
+            while True:
+                self._reload_wanted = False
+                config = await self._load_config()
+                self._set_config(config)
+                if not self._reload_wanted:
+                    break
+            await self._devices.watch(config.extensions())
+            for listener in self._config_listeners:
+                self._spawn(listener(config))
+            return config
+        finally:
+            self._reloading = None
+
+    def _set_config(self, config: RoutingConfig) -> None:
         self._config = config
-        await self._devices.watch(config.extensions())
+        self._memberships.clear()
         self.schedule_pass()
-        for listener in self._config_listeners:
-            await listener(config)
-        return config
+
+    def config_changed(self) -> None:
+        """Something changed the configuration: reload it in the background."""
+        self._spawn(self._first_config())
+
+    async def queue_route(self, number: str) -> QueueRoute | None:
+        """The queue a caller dialed, from the loaded configuration (QueueDirectory)."""
+        return (await self._ensure_config()).routes.get(number)
 
     async def agents_changed(self, cleared: set[str]) -> None:
         """Agents logged in/out or (un)paused; those in `cleared` were paused or logged out, which
@@ -136,8 +183,7 @@ class Distributor:
     # -- events from calls -------------------------------------------------------------------------
 
     async def join(self, entry: LiveEntry) -> JoinVerdict:
-        # A join reloads the configuration, so settings changed since the last call apply now.
-        config = await self.refresh_config()
+        config = await self._ensure_config()
         policy = config.queues.get(entry.queue)
         if policy is None:
             return JoinVerdict(False, FailoverReason.QUEUE_EMPTY, f"queue {entry.queue} does not exist")
@@ -201,6 +247,7 @@ class Distributor:
         self._talking.discard(agent)
         self._last_end[(agent, queue)] = self._clock()
         self._completed[(agent, queue)] += 1
+        self._stale.add(agent)
         self.schedule_pass()
 
     def device_changed(self) -> None:
@@ -258,6 +305,7 @@ class Distributor:
         current = states.get((agent, queue), AgentQueueState())
         states[(agent, queue)] = AgentQueueState(current.logged_in, current.login_at, True, None)
         self._config = replace(self._config, agent_states=states)
+        self._stale.add(agent)
 
     # -- the decision pass -------------------------------------------------------------------------
 
@@ -270,22 +318,31 @@ class Distributor:
     def _ringing(self) -> set[str]:
         return {agent for e in self._entries.values() for agent in e.ringing}
 
-    def _agents(self, config: RoutingConfig) -> dict[str, Agent]:
-        # One walk over the member lists (queues in number order), not one per extension: with
-        # 500 agents in 5 queues each the per-extension scan cost more than the decision pass.
-        by_extension: dict[str, list[Membership]] = {}
-        for queue, members in sorted(config.members.items()):
-            for member in members:
-                extension = member.extension
-                by_extension.setdefault(extension, []).append(membership(
+    def _agent_memberships(self, config: RoutingConfig) -> dict[str, tuple[Membership, ...]]:
+        if not self._memberships:
+            self._stale = set(config.member_of)
+        for extension in self._stale:
+            pairs = config.member_of.get(extension)
+            if pairs is None:
+                self._memberships.pop(extension, None)
+                continue
+            self._memberships[extension] = tuple(
+                membership(
                     queue, member, config.agent_states.get((extension, queue)),
                     static_since=self._started_at, pause_names=config.pause_names,
                     last_call_ended_at=self._last_end.get((extension, queue)),
                     calls_completed=self._completed[(extension, queue)],
-                ))
+                )
+                for queue, member in pairs
+            )
+        self._stale.clear()
+        return self._memberships
+
+    def _agents(self, config: RoutingConfig) -> dict[str, Agent]:
+        by_extension = self._agent_memberships(config)
         agents: dict[str, Agent] = {}
         for extension in sorted(by_extension):
-            memberships = tuple(by_extension[extension])
+            memberships = by_extension[extension]
             device = DeviceStatus.IN_USE if extension in self._talking else self._devices.status(extension)
             agents[extension] = Agent(
                 extension, device, memberships, do_not_disturb=extension in config.do_not_disturb,

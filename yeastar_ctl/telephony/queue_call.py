@@ -302,16 +302,8 @@ class QueueCallFlow:
             self.attempts[channel_id] = attempt
             self.tracker.track(channel_id, self)
             round_attempts.append(attempt)
-            try:
-                await self.ari.channels.originate(
-                    f"PJSIP/{agent}", app=self.app, app_args=["agent", self.call_id],
-                    caller_id=f'"{self.agent_caller_name or self.caller.name}" <{self.caller.number}>', timeout=timeout,
-                    channel_id=channel_id, variables=self._ring_variables(),
-                )
-            except AriError as exc:
-                log.warning("cannot ring agent %s for call %s: %s", agent, self.call_id, exc)
-                if not attempt.outcome.done():
-                    attempt.outcome.set_result("failed")
+        # Ring All rings everyone at once, not one phone after another.
+        await asyncio.gather(*(self._originate(attempt, timeout) for attempt in round_attempts))
         winner = await self._first_answer(round_attempts, timeout + RING_GRACE_SECONDS)
         results: dict[str, str] = {}
         for attempt in round_attempts:
@@ -333,6 +325,18 @@ class QueueCallFlow:
             await self._talk(winner)
         elif not self.caller_gone.is_set():
             self.distributor.ring_ended(self.call_id, results)
+
+    async def _originate(self, attempt: _Attempt, timeout: int) -> None:
+        try:
+            await self.ari.channels.originate(
+                f"PJSIP/{attempt.agent}", app=self.app, app_args=["agent", self.call_id],
+                caller_id=f'"{self.agent_caller_name or self.caller.name}" <{self.caller.number}>', timeout=timeout,
+                channel_id=attempt.channel_id, variables=self._ring_variables(),
+            )
+        except AriError as exc:
+            log.warning("cannot ring agent %s for call %s: %s", attempt.agent, self.call_id, exc)
+            if not attempt.outcome.done():
+                attempt.outcome.set_result("failed")
 
     def _ring_variables(self) -> dict[str, str] | None:
         # Seed, Queue Alert Info: phones pick a distinctive ring tone from the INVITE's Alert-Info.

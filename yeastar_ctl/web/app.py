@@ -53,8 +53,21 @@ async def security_headers(request: web.Request, handler: Any) -> web.StreamResp
     return response
 
 
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@web.middleware
+async def announce_changes(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every successful change made through the portal or the API reaches routing at once: the
+    control plane reloads its in-memory configuration (cheap, coalesced, off the call path)."""
+    response: web.StreamResponse = await handler(request)
+    if request.method in UNSAFE_METHODS and response.status < 400:
+        request.app[CONTEXT_KEY].config_changed()
+    return response
+
+
 def build_web_app(context: WebContext) -> web.Application:
-    app = web.Application(middlewares=[security_headers])
+    app = web.Application(middlewares=[security_headers, announce_changes])
     app[CONTEXT_KEY] = context
     aiohttp_session.setup(app, session_storage(context.settings.web.session_key))
     aiohttp_jinja2.setup(

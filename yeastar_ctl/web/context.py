@@ -35,6 +35,10 @@ async def _nothing_to_reschedule() -> None:
     return None
 
 
+def _nobody_to_tell() -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class WebContext:
     sessions: async_sessionmaker[AsyncSession]
@@ -52,6 +56,9 @@ class WebContext:
     # Called after the portal or the API changed a scheduled report, so the running scheduler
     # rebuilds its jobs now rather than at its next once-a-minute sync.
     schedules_changed: Callable[[], Awaitable[None]] = field(default=_nothing_to_reschedule)
+    # Called after the portal or the API changed something (configuration, presence, contacts):
+    # the control plane keeps its configuration in memory and reloads it then.
+    config_changed: Callable[[], None] = field(default=_nobody_to_tell)
 
     @property
     def zone(self) -> ZoneInfo:
