@@ -22,6 +22,7 @@ CONFIG_CHANGED = "YeastarCtlConfigChanged"
 CONFIG_LOADED = "YeastarCtlConfigLoaded"
 TOKEN_HEADER = "Token"
 ANSWER_TIMEOUT_S = 15.0
+CONFIG_TAKEN = "control plane: new configuration taken (routing uses it from the next call)"
 
 
 def _user_event(event: Any) -> tuple[str, str]:
@@ -53,7 +54,7 @@ async def announce_config_change(ami: AmiClient, app_name: str, timeout: float =
         return f"control plane: not told of the change ({exc})"
     except asyncio.TimeoutError:
         return f"control plane: did not confirm the reload within {timeout:.0f}s"
-    return "control plane: configuration reloaded"
+    return CONFIG_TAKEN
 
 
 class ConfigChangeListener:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Protocol, Sequence
 
-from yeastar_ctl.acd.time_condition import Period, classify
+from yeastar_ctl.acd.time_condition import HolidaySpan, Period, classify
 from yeastar_ctl.acd.vocabulary import FailoverReason
 from yeastar_ctl.ari import AriClient, AriError, AriNotFound
 from yeastar_ctl.db.enums import CallbackMethod, CallbackTimeoutMode, DestinationType
@@ -93,6 +93,7 @@ class QueueCallFlow:
     callback_request_id: int | None = None
     customer_answer: asyncio.Future[str] | None = None  # the callback's call to the customer
     hold_started: datetime | None = None
+    answering: asyncio.Future[None] | None = None  # Asterisk's answer to the caller, under way
     attempts: dict[str, _Attempt] = field(default_factory=dict)
     agent: str | None = None
     agent_channel_id: str | None = None
@@ -178,27 +179,32 @@ class QueueCallFlow:
 
     async def _run(self) -> None:
         settings = self.route.settings
-        try:
-            await self.ari.channels.answer(self.caller_channel_id)
-        except AriNotFound:
-            return  # the caller hung up before we could answer: nothing to record
+        # The agents ring first and the caller is answered meanwhile: routing never waits for
+        # Asterisk's answer (app_queue does the same; ringback or music start once answered).
         self.joined_at = self.clock()
         await self.recorder.joined(self.call_id, self.route, self.caller, self.caller_channel_id, self.joined_at)
-        if settings.time_condition_enabled and await self._closed():
+        answering = self.answering = asyncio.ensure_future(self._answer_caller())
+        if settings.time_condition_enabled and self._period() != Period.OPEN:
+            await answering
+            await self._closed()
             return
         await self._match_contact()
         self.media = WaitingMedia(self.ari, self.prompts, self.caller_channel_id, settings, self._position)
         if settings.play_full_join_announcement:
-            await self.media.join_announcement()
+            await answering
+            if not self.caller_gone.is_set():
+                await self.media.join_announcement()
             if self.caller_gone.is_set():
                 await self._end("abandoned", "caller hung up")
                 return
         verdict = await self.distributor.join(LiveEntry(self.call_id, self, self.route.number, self.joined_at))
         if not verdict.allowed:
             assert verdict.reason is not None
+            await answering
             await self._fail_over(verdict.reason)
             return
-        self.media_task = asyncio.ensure_future(self._wait_with_media(not settings.play_full_join_announcement))
+        self.media_task = asyncio.ensure_future(
+            self._wait_with_media(not settings.play_full_join_announcement, answering))
         if settings.callback_enabled and settings.callback_method == CallbackMethod.AUTO_TIMEOUT:
             self._spawn(self._offer_callback_later())
         await first_of(self.caller_gone, self.finished)
@@ -212,6 +218,12 @@ class QueueCallFlow:
         else:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def _answer_caller(self) -> None:
+        try:
+            await self.ari.channels.answer(self.caller_channel_id)
+        except AriNotFound:
+            self.caller_gone.set()  # hung up before the answer: an abandoned call like any other
+
     async def _match_contact(self) -> None:
         if self.contacts is None:
             return
@@ -224,8 +236,12 @@ class QueueCallFlow:
         # A '"' would end the quoted name in the caller ID string.
         self.agent_caller_name = name.replace('"', "'") if name else None
 
-    async def _wait_with_media(self, join_announcement: bool) -> None:
+    async def _wait_with_media(self, join_announcement: bool, answering: Awaitable[None] | None = None) -> None:
         assert self.media is not None
+        if answering is not None:
+            await asyncio.shield(answering)  # stopping the music must not cancel the answer
+            if self.caller_gone.is_set():
+                return
         if join_announcement:
             await self.media.join_announcement()
         await self.media.start_hold_audio()
@@ -242,14 +258,21 @@ class QueueCallFlow:
     def _position(self) -> tuple[int, float | None]:
         return self.distributor.position(self.call_id)
 
+    def _classify(self) -> tuple[Period, HolidaySpan | None]:
+        s = self.route.settings
+        return classify(
+            self.clock(), s.time_zone or self.time_zone, self.route.hours, self.route.holidays,
+            ignore_holidays=s.ignore_holiday_destination,
+        )
+
+    def _period(self) -> Period:
+        return self._classify()[0]
+
     async def _closed(self) -> bool:
         """Seed, Time Condition: outside business hours or on a holiday the caller goes to that
         destination instead of joining. Returns whether the caller was sent away."""
         s = self.route.settings
-        period, holiday = classify(
-            self.clock(), s.time_zone or self.time_zone, self.route.hours, self.route.holidays,
-            ignore_holidays=s.ignore_holiday_destination,
-        )
+        period, holiday = self._classify()
         if period == Period.OPEN:
             return False
         if period == Period.HOLIDAY:
@@ -368,6 +391,8 @@ class QueueCallFlow:
         self.agent, self.agent_channel_id = attempt.agent, attempt.channel_id
         self.distributor.answered(self.call_id, attempt.agent)
         await self._stop_media()
+        if self.answering is not None:
+            await asyncio.shield(self.answering)  # the caller joins the bridge answered
         if self.callback_number is not None and not await self._call_customer(attempt):
             return
         s = self.route.settings

@@ -3,14 +3,17 @@ membership the member list and the agent's state say."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, datetime, timedelta
 
 from yeastar_ctl.acd.model import QueuePolicy
 from yeastar_ctl.acd.vocabulary import DeviceStatus
 from yeastar_ctl.db.enums import MemberKind
+from yeastar_ctl.db.queue_settings import QueueSettings
 from yeastar_ctl.services.agent_state import AgentQueueState
 from yeastar_ctl.services.config_snapshot import MemberConfig
 from yeastar_ctl.telephony.distributor import Distributor, RoutingConfig
+from yeastar_ctl.telephony.ports import QueueRoute
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -18,6 +21,9 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 class Phones:
     def status(self, extension: str) -> DeviceStatus:
         return DeviceStatus.OFFLINE if extension == "1003" else DeviceStatus.IDLE
+
+    async def watch(self, extensions: set[str]) -> None:
+        pass
 
 
 def static(extension: str, position: int, skill: int = 1) -> MemberConfig:
@@ -57,3 +63,77 @@ async def test_snapshot_lists_each_agent_once_with_its_queues_in_number_order() 
     assert snapshot.agents["1002"].do_not_disturb and not agent_1001.do_not_disturb
     assert snapshot.agents["1003"].device == DeviceStatus.OFFLINE
     assert agent_1001.device == DeviceStatus.IDLE
+
+
+class Loads:
+    """A configuration source that counts its loads; `gate` holds a load until the test opens it."""
+
+    def __init__(self, config: RoutingConfig) -> None:
+        self.config = config
+        self.count = 0
+        self.gate = asyncio.Event()
+        self.gate.set()
+
+    async def __call__(self) -> RoutingConfig:
+        self.count += 1
+        await self.gate.wait()
+        return self.config
+
+
+def distributor_on(loads: Loads, clock: list[datetime]) -> Distributor:
+    async def auto_pause(agent: str, queue: str, at: datetime) -> None:
+        raise AssertionError("no auto pause expected")
+
+    return Distributor(load_config=loads, devices=Phones(), clock=lambda: clock[0],  # type: ignore[arg-type]
+                       random_seed=lambda: 1, auto_pause=auto_pause)
+
+
+ROUTES = {"6400": QueueRoute("6400", "Support", QueueSettings())}
+
+
+def one_queue() -> RoutingConfig:
+    return RoutingConfig(
+        queues={"6400": QueuePolicy("6400")}, members={"6400": (static("1001", 1), static("1002", 2))},
+        agent_states={}, pause_names={}, shared_wrapup=False, routes=ROUTES,
+    )
+
+
+async def test_callers_joining_read_the_loaded_configuration_not_the_database() -> None:
+    loads = Loads(one_queue())
+    distributor = distributor_on(loads, [NOW])
+    for _ in range(5):
+        assert await distributor.queue_route("6400") == ROUTES["6400"]
+    assert await distributor.queue_route("6499") is None
+    assert loads.count == 1  # once, for the first caller; never again per call
+    await distributor.close()
+
+
+async def test_changes_during_a_load_give_exactly_one_more_load() -> None:
+    loads = Loads(one_queue())
+    distributor = distributor_on(loads, [NOW])
+    loads.gate.clear()
+    first = asyncio.ensure_future(distributor.refresh_config())
+    while loads.count == 0:  # the first load has started and waits at the gate
+        await asyncio.sleep(0)
+    more = [asyncio.ensure_future(distributor.refresh_config()) for _ in range(3)]
+    loads.gate.set()
+    await asyncio.gather(first, *more)
+    assert loads.count == 2  # the three changes during the first load are read by one more
+    await distributor.close()
+
+
+async def test_a_finished_call_updates_only_that_agents_last_call() -> None:
+    clock = [NOW]
+    distributor = distributor_on(Loads(one_queue()), clock)
+    await distributor.refresh_config()
+    before = distributor.snapshot()
+    assert before is not None
+    clock[0] = NOW + timedelta(minutes=3)
+    distributor.answered("c1", "1002")
+    distributor.talk_ended("1002", "6400")
+    after = distributor.snapshot()
+    assert after is not None
+    assert after.agents["1002"].memberships[0].last_call_ended_at == clock[0]
+    assert after.agents["1002"].memberships[0].calls_completed == 1
+    assert after.agents["1001"].memberships is before.agents["1001"].memberships  # kept, not rebuilt
+    await distributor.close()

@@ -287,11 +287,24 @@ async def test_a_late_answer_from_an_old_attempt_is_refused(start: Any) -> None:
     assert not s.flow.agent_answered("somebody-else")
 
 
-async def test_a_caller_gone_before_the_answer_records_nothing(start: Any) -> None:
+async def test_agents_ring_before_the_caller_is_answered(start: Any) -> None:
+    """Routing never waits for Asterisk's answer to the caller: the first agent's phone may ring
+    before it (app_queue rings as early); the waiting music starts once the caller is answered."""
+    s = start()
+    await s.ringing()
+    requests = [r[0] for r in s.ari.requests]
+    assert requests.index("answer") < requests.index("start_moh")
+    s.flow.channel_gone("caller", 16)
+    await s.done()
+
+
+async def test_a_caller_gone_before_the_answer_is_an_abandoned_call(start: Any) -> None:
     ari = FakeAri(fail={"answer": AriNotFound(404, "Channel not found", "POST", "/channels/caller/answer")})
     s = start(ari=ari)
     await s.done()
-    assert s.recorder.rows == []
+    assert s.recorder.rows[0] == ("joined", "6400", "15880123456")
+    assert s.recorder.rows[-1] == ("ended", "abandoned", "caller hung up")
+    assert ("start_moh", "caller", "default") not in s.ari.requests  # no music for nobody
 
 
 async def test_a_logged_out_dynamic_agent_is_not_rung(start: Any) -> None:

@@ -44,6 +44,7 @@ class Portal:
     # What the wallboard reads as the distributor's live state; tests set it.
     live: list[Snapshot | None] = field(default_factory=lambda: [None])
     schedule_changes: list[str] = field(default_factory=list)  # one entry per scheduler nudge
+    config_changes: list[str] = field(default_factory=list)  # one entry per "configuration changed"
 
     async def csrf(self, path: str) -> str:
         response = await self.client.get(path)
@@ -95,6 +96,7 @@ async def portal(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[Portal]:
     now = [datetime(2026, 3, 2, 9, 0, tzinfo=UTC)]
     live: list[Snapshot | None] = [None]
     changes: list[str] = []
+    config_changes: list[str] = []
 
     async def schedules_changed() -> None:
         changes.append("changed")
@@ -105,10 +107,11 @@ async def portal(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[Portal]:
         health=lambda: Health(True, 0), routing_view=lambda: {"calls": []},
         online_view=lambda: {"1001": {"online": True}}, clock=lambda: now[0],
         live_snapshot=lambda: live[0], schedules_changed=schedules_changed,
+        config_changed=lambda: config_changes.append("changed"),
     )
     client = TestClient(TestServer(build_web_app(context)))
     await client.start_server()
-    yield Portal(client, sessions, tmp_path / "asterisk", now, live, changes)
+    yield Portal(client, sessions, tmp_path / "asterisk", now, live, changes, config_changes)
     await client.close()
 
 

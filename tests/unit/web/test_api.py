@@ -259,3 +259,19 @@ async def test_the_agent_call_summary_as_json_and_csv(portal: Portal, admin_toke
     manager = await portal.token("manager", "queue_manager", "1003")
     status, report = await call(portal, "GET", f"/api/v1/reports/agent-call-summary?{DAY}", manager)
     assert (status, report["rows"]) == (200, [])
+
+
+async def test_a_successful_change_tells_the_control_plane_and_a_read_or_a_refusal_does_not(
+    portal: Portal, admin_token: dict[str, str],
+) -> None:
+    """Routing keeps its configuration in memory: a change through the API must reach it at
+    once (e.g. Do Not Disturb skips the agent on the very next call), and only a change."""
+    await portal.setup_queues()
+    portal.config_changes.clear()
+    status, _ = await call(portal, "GET", "/api/v1/queues/6400", admin_token)
+    assert status == 200 and portal.config_changes == []
+    status, _ = await call(portal, "PUT", "/api/v1/extensions/1001/presence", admin_token, {"presence": "nope"})
+    assert status == 400 and portal.config_changes == []
+    status, _ = await call(portal, "PUT", "/api/v1/extensions/1001/presence", admin_token,
+                           {"presence": "do_not_disturb"})
+    assert status == 200 and portal.config_changes == ["changed"]
