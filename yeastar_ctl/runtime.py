@@ -30,6 +30,7 @@ from yeastar_ctl.telephony.config_signal import ConfigChangeListener
 from yeastar_ctl.telephony.service_ports import (
     DbAutoPause,
     DbCallRecorder,
+    DbCallRecovery,
     DbContactLookup,
     load_routing_config,
 )
@@ -45,7 +46,8 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     engine = make_engine(settings.db_url)
     sessions = session_factory(engine)
     ari = AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name)
-    events = EventStream(a.ari_url, a.ari_user, a.ari_password, a.app_name)
+    # Retry within 2 s: after an Asterisk restart new calls must be routed again within seconds.
+    events = EventStream(a.ari_url, a.ari_user, a.ari_password, a.app_name, backoff_max=2.0)
     rng = random.SystemRandom()
     notifications = Notifications(sessions, settings)
     devices = DeviceWatcher(ari, a.app_name, on_change=lambda: distributor.device_changed())
@@ -76,7 +78,8 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     features = FeatureCodes(ari, sessions, prompts, clock=utc_now, on_changed=agents_changed)
     stasis = StasisApp(
         ari, events, app_name=a.app_name, directory=distributor,
-        recorder=notifications.recorder(DbCallRecorder(sessions, rows)), distributor=distributor, devices=devices,
+        recorder=notifications.recorder(DbCallRecorder(sessions, rows)), recovery=DbCallRecovery(sessions, rows),
+        distributor=distributor, devices=devices,
         features=features, lamps=lamps, prompts=prompts, online=online, new_call_id=lambda at: make_call_id(at, rng),
         time_zone=settings.timezone, contacts=contacts,
     )

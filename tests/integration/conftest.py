@@ -12,7 +12,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -49,6 +49,27 @@ class Lab:
     settings: Settings
     env: dict[str, str]
     var_dir: Path
+    # The control plane's process (scripts/run execs `yeastar-ctl run`); the last one is current.
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    @property
+    def log_path(self) -> Path:
+        return self.var_dir / "run.log"
+
+    def kill_control_plane(self) -> None:
+        """kill -9: no chance to clean up, as after a crash or an OOM kill."""
+        process = self.processes[-1]
+        process.kill()
+        process.wait(10)
+
+    def start_control_plane(self) -> None:
+        """`yeastar-ctl run` again on the same database and Asterisk; returns once it is healthy."""
+        with open(self.log_path, "ab") as log:
+            self.processes.append(subprocess.Popen(
+                [str(PROJECT_DIR / ".venv/bin/yeastar-ctl"), "run"], env=self.env, stdin=subprocess.DEVNULL,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            ))
+        _wait_healthy(self.settings.web.port, self.processes[-1], self.log_path)
 
     def ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -66,6 +87,15 @@ def _healthy(port: int) -> bool:
         return False
 
 
+def _wait_healthy(port: int, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not _healthy(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the control plane did not come up:\n{log_path.read_text()[-5000:]}")
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     var_dir = tmp_path_factory.mktemp("var")
@@ -78,16 +108,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     settings = load_settings(env=env)
-    lab = Lab(settings, env, var_dir)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not _healthy(settings.web.port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"scripts/run did not come up:\n{log_path.read_text()[-5000:]}")
-        time.sleep(0.2)
+    lab = Lab(settings, env, var_dir, [process])
+    _wait_healthy(settings.web.port, process, log_path)
     try:
         yield lab
     finally:
+        process = lab.processes[-1]
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(20)

@@ -41,6 +41,10 @@ class Channel:
     context: str
     creationtime: str
     language: str
+    # The dialplan application the channel is in and its arguments, e.g. "Stasis" and
+    # "yeastar_ctl,queue,6400": what a restarted app reads to know a channel is its own.
+    app_name: str = ""
+    app_data: str = ""
 
     @classmethod
     def from_json(cls, data: JsonObject) -> Channel:
@@ -57,6 +61,8 @@ class Channel:
             context=_str(dialplan, "context"),
             creationtime=_str(data, "creationtime"),
             language=_str(data, "language"),
+            app_name=_str(dialplan, "app_name"),
+            app_data=_str(dialplan, "app_data"),
         )
 
 

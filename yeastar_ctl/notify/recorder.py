@@ -87,9 +87,6 @@ class NotifyingRecorder:
     async def held(self, call_id: str, seconds: int) -> None:
         await self._inner.held(call_id, seconds)
 
-    async def close_interrupted(self, at: datetime) -> list[str]:
-        return await self._inner.close_interrupted(at)
-
     async def callback_requested(self, call_id: str, queue: str, number: str, at: datetime,
                                  failed_reason: str | None = None) -> int:
         request_id = await self._inner.callback_requested(call_id, queue, number, at, failed_reason)

@@ -289,33 +289,3 @@ async def record_callback_ended(
     request.agent_extension = agent_extension
     await session.flush()
     return request
-
-
-INTERRUPTED_REASON = "control plane restarted"
-
-
-async def close_interrupted_calls(session: AsyncSession, *, at: datetime) -> list[str]:
-    """End the queue calls a previous control-plane process left open (it stopped mid-call).
-
-    They cannot be resumed: their flows and timers are gone. Waiting calls end as missed and
-    answered calls end as answered, both with the reason "control plane restarted"; pending
-    callbacks fail the same way. Returns the channel ids, so the caller can hang them up.
-    """
-    _aware("at", at)
-    open_calls = list(await session.scalars(select(QueueCall).where(QueueCall.ended_at.is_(None))))
-    channels: list[str] = []
-    for call in open_calls:
-        ended_at = max(at, call.answered_at or call.joined_at)
-        await record_call_ended(
-            session, call.id, ended_at=ended_at,
-            status=None if call.answered_at is not None else CallStatus.MISSED, reason=INTERRUPTED_REASON,
-        )
-        if call.channel_id:
-            channels.append(call.channel_id)
-    pending = await session.scalars(select(CallbackRequest).where(CallbackRequest.result == CallbackResult.PENDING))
-    for request in pending:
-        request.result = CallbackResult.FAILED
-        request.reason = INTERRUPTED_REASON
-        request.ended_at = max(at, request.requested_at)
-    await session.flush()
-    return channels

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 from typing import Any, Callable
 
 from yeastar_ctl.ari import AriClient, AriError, EventStream
@@ -19,12 +20,29 @@ from yeastar_ctl.telephony.distributor import Distributor
 from yeastar_ctl.telephony.feature_codes import FeatureCodes
 from yeastar_ctl.telephony.media import Prompts
 from yeastar_ctl.telephony.online_status import OnlineStatus
-from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, ContactLookup, QueueDirectory
-from yeastar_ctl.telephony.queue_call import QueueCallFlow
+from yeastar_ctl.ari.models import Bridge, Channel
+from yeastar_ctl.services.call_recovery import RecordedCall
+from yeastar_ctl.telephony.ports import CallerInfo, CallRecorder, CallRecovery, ContactLookup, QueueDirectory, QueueRoute
+from yeastar_ctl.telephony.queue_call import AGENT_LEG_PREFIX, QueueCallFlow, ResumedCall
 
 log = logging.getLogger(__name__)
 
 NOT_IN_SERVICE_PROMPT = "sound:ss-noservice"
+RESTART_REASON = "control plane restarted"
+
+
+def _stasis_args(channel: Channel, app_name: str) -> list[str] | None:
+    """The Stasis arguments of a channel in this application (e.g. ["queue", "6400"]), or None."""
+    if channel.app_name.lower() != "stasis":
+        return None
+    app, *args = channel.app_data.split(",")
+    return args if app == app_name else None
+
+
+def _channel_json(channel: Channel) -> dict[str, Any]:
+    """The parts of ARI's channel JSON a StasisStart handler reads."""
+    return {"id": channel.id, "name": channel.name,
+            "caller": {"number": channel.caller_number, "name": channel.caller_name}}
 
 
 def utc_now() -> datetime:
@@ -40,6 +58,7 @@ class StasisApp:
         app_name: str,
         directory: QueueDirectory,
         recorder: CallRecorder,
+        recovery: CallRecovery,
         distributor: Distributor,
         devices: DeviceWatcher,
         features: FeatureCodes,
@@ -59,6 +78,7 @@ class StasisApp:
         self.distributor = distributor
         self._directory = directory
         self._recorder = recorder
+        self._recovery = recovery
         self._devices = devices
         self._features = features
         self._lamps = lamps
@@ -79,9 +99,8 @@ class StasisApp:
         events.on_connect = self._on_connect
 
     async def _on_connect(self) -> None:
-        if not self._started:
-            self._started = True
-            await self._close_interrupted_calls()
+        first = not self._started
+        self._started = True
         # Subscriptions die with the WebSocket (and lamps with an Asterisk restart): watch the
         # agents' phones again, set every BLF lamp, then re-decide.
         self._lamps.forget()
@@ -91,19 +110,75 @@ class StasisApp:
             await self.distributor.refresh_config()
         except Exception:
             log.exception("cannot load the routing configuration")
-
-    async def _close_interrupted_calls(self) -> None:
-        """A previous process stopped mid-call: its calls cannot be resumed (their flows are gone),
-        so their rows are closed and their channels hung up rather than left waiting forever."""
         try:
-            channels = await self._recorder.close_interrupted(self._clock())
+            await self._take_stock(first)
         except Exception:
-            log.exception("cannot close the calls a previous run left open")
-            return
-        for channel_id in channels:
-            await self._hangup(channel_id)
-        if channels:
-            log.warning("closed %d queue call(s) left open by a previous run", len(channels))
+            log.exception("cannot take stock of the calls in Asterisk")
+
+    async def _take_stock(self, first: bool) -> None:
+        """Match what Asterisk has against what this process knows: at start-up pick up every
+        call a previous process left (callers keep their place, talks stay bridged) and end the
+        rest; after a reconnect end the flows whose channels went while events were not heard
+        (an Asterisk restart ends them all) and take the callers that arrived meanwhile."""
+        channels = await self.ari.channels.list()
+        present = {c.id for c in channels}
+        for channel_id, flow in list(self._flows.items()):
+            if channel_id not in present:
+                flow.channel_gone(channel_id, None)
+        ours = [c for c in channels if c.id not in self._flows and _stasis_args(c, self.app_name) is not None]
+        recorded = await self._recovery.calls_on_channels([c.id for c in ours]) if ours else {}
+        bridges = await self.ari.bridges.list() if recorded else []
+        now = self._clock()
+        if first:
+            history = await self._recovery.routing_history(self._start_of_day(now))
+            self.distributor.restore(history.last_end, history.completed, history.rr_last)
+        resumed = 0
+        for channel in ours:
+            args = _stasis_args(channel, self.app_name) or []
+            call = recorded.get(channel.id)
+            if call is None and args[:1] == ["queue"] and len(args) >= 2:
+                # Entered the queue while this process did not hear: a new caller like any other.
+                await self._start_queue_call(_channel_json(channel), args[1])
+            elif call is not None and not call.ended and await self._resume(call, bridges):
+                resumed += 1
+            elif channel.id not in self._flows and not channel.id.startswith(AGENT_LEG_PREFIX):
+                await self._hangup(channel.id)  # a feature code or survey cut short: nothing to resume
+        if first:
+            kept = {flow.call_id for flow in self._flows.values()}
+            ended = await self._recovery.close_calls_not_kept(kept, now, RESTART_REASON)
+            if resumed or ended:
+                log.warning("start-up: picked up %d queue call(s) a previous run left, ended %d whose caller "
+                            "had gone", resumed, ended)
+        for channel in channels:
+            # Rings in progress are decided again; agent legs no call owns any more end.
+            if channel.id.startswith(AGENT_LEG_PREFIX) and channel.id not in self._flows:
+                await self._hangup(channel.id)
+
+    def _start_of_day(self, now: datetime) -> datetime:
+        """Fewest Calls counts the calls answered since the start of the day (system time zone)."""
+        local = now.astimezone(ZoneInfo(self._time_zone))
+        return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+    async def _resume(self, call: RecordedCall, bridges: list[Bridge]) -> bool:
+        """Pick up a queue call from its row; False when it cannot go on (its queue is gone, or
+        its agent hung up while this process was away)."""
+        assert call.channel_id is not None
+        route = await self._directory.queue_route(call.queue_number)
+        if route is None:
+            return False
+        if call.agent_extension is None:
+            state = ResumedCall(call.joined_at)
+        else:
+            bridge = next((b for b in bridges if call.channel_id in b.channels and len(b.channels) == 2), None)
+            if bridge is None:
+                return False
+            agent_channel = next(c for c in bridge.channels if c != call.channel_id)
+            state = ResumedCall(call.joined_at, call.agent_extension, agent_channel, bridge.id)
+        flow = self._new_flow(call.channel_id, route, CallerInfo(call.caller_number, call.caller_name or ""), call.id)
+        if state.agent_channel_id is not None:
+            self.track(state.agent_channel_id, flow)  # now, so the agent's leg is not taken for a stray
+        self._spawn(flow.run(state))
+        return True
 
     # -- CallTracker ---------------------------------------------------------------------------
 
@@ -153,16 +228,21 @@ class StasisApp:
             log.warning("call %s for unknown queue %s", channel_id, number)
             self._spawn(self._reject(channel_id, NOT_IN_SERVICE_PROMPT))
             return
+        if channel_id in self._flows:
+            return  # already picked up by the stock-taking after a (re)connect
         caller = channel.get("caller", {})
+        flow = self._new_flow(channel_id, route, CallerInfo(caller.get("number", ""), caller.get("name", "")),
+                              self._new_call_id(self._clock()))
+        self._spawn(flow.run())
+
+    def _new_flow(self, channel_id: str, route: QueueRoute, caller: CallerInfo, call_id: str) -> QueueCallFlow:
         flow = QueueCallFlow(
             ari=self.ari, recorder=self._recorder, distributor=self.distributor, tracker=self,
-            route=route, caller_channel_id=channel_id,
-            caller=CallerInfo(caller.get("number", ""), caller.get("name", "")),
-            call_id=self._new_call_id(self._clock()), app=self.app_name, clock=self._clock,
-            prompts=self.prompts, time_zone=self._time_zone, contacts=self._contacts,
+            route=route, caller_channel_id=channel_id, caller=caller, call_id=call_id, app=self.app_name,
+            clock=self._clock, prompts=self.prompts, time_zone=self._time_zone, contacts=self._contacts,
         )
         self.track(channel_id, flow)
-        self._spawn(flow.run())
+        return flow
 
     async def _on_dtmf(self, event: dict[str, Any]) -> None:
         channel_id = event.get("channel", {}).get("id", "")

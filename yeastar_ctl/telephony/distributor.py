@@ -197,6 +197,30 @@ class Distributor:
             self.schedule_pass()
         return verdict
 
+    def rejoin(self, entry: LiveEntry) -> None:
+        """A call picked up again after a restart: it keeps its place (its original join time)
+        with no join checks, which it passed when it first joined."""
+        self._entries[entry.id] = entry
+        self.schedule_pass()
+
+    def restore(self, last_end: Mapping[tuple[str, str], datetime], completed: Mapping[tuple[str, str], int],
+                rr_last: Mapping[str, str]) -> None:
+        """Routing facts a previous process built up, read back from the rows at start-up."""
+        for key, at in last_end.items():
+            if key not in self._last_end or self._last_end[key] < at:
+                self._last_end[key] = at
+        for key, count in completed.items():
+            self._completed[key] = max(self._completed[key], count)
+        for queue, agent in rr_last.items():
+            self._rr_last.setdefault(queue, agent)
+        self._memberships.clear()
+        self.schedule_pass()
+
+    def talking(self, agent: str) -> None:
+        """An agent in a call picked up again after a restart."""
+        self._talking.add(agent)
+        self.schedule_pass()
+
     def to_callback(self, entry_id: str, deadline: datetime | None) -> None:
         """The caller hung up asking for a callback: the entry keeps its place and priority."""
         entry = self._entries.get(entry_id)

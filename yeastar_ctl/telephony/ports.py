@@ -4,11 +4,13 @@ driven by the real services in production and by fakes in unit tests."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
 from yeastar_ctl.acd.time_condition import HolidaySpan, OpeningPeriod
 from yeastar_ctl.db.queue_settings import QueueSettings
+from yeastar_ctl.services.call_recovery import RecordedCall, RoutingHistory
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,16 @@ class ContactLookup(Protocol):
         ...
 
 
+class CallRecovery(Protocol):
+    """What a (re)started control plane reads back from the rows (services/call_recovery)."""
+
+    async def calls_on_channels(self, channel_ids: Collection[str]) -> dict[str, RecordedCall]: ...
+
+    async def close_calls_not_kept(self, keep: Collection[str], at: datetime, reason: str) -> int: ...
+
+    async def routing_history(self, since: datetime) -> RoutingHistory: ...
+
+
 class QueueDirectory(Protocol):
     async def queue_route(self, number: str) -> QueueRoute | None: ...
 
@@ -53,10 +65,6 @@ class CallRecorder(Protocol):
     async def ended(self, call_id: str, status: str, at: datetime, reason: str | None) -> None: ...
 
     async def recording(self, call_id: str, name: str) -> None: ...
-
-    async def close_interrupted(self, at: datetime) -> list[str]:
-        """End calls an earlier process left open; returns their channels."""
-        ...
 
     async def held(self, call_id: str, seconds: int) -> None: ...
 

@@ -35,6 +35,9 @@ Clock = Callable[[], datetime]
 RING_GRACE_SECONDS = 3.0
 SURVEY_KEY_TIMEOUT_S = 10.0
 CUSTOMER_RING_SECONDS = 30  # how long the callback rings the customer
+# Every channel the flow originates (agent rings, the callback's customer leg) has an id with
+# this prefix, so a restarted control plane knows them as its own.
+AGENT_LEG_PREFIX = "yc-"
 # Core sounds stand in until custom prompts are uploaded: a beep asks for the key (the seed's
 # default wording needs a recorded prompt), "goodbye" ends it.
 DEFAULT_SURVEY_PROMPT = "beep"
@@ -49,6 +52,16 @@ async def first_of(*events: asyncio.Event) -> None:
     finally:
         for waiter in waiters:
             waiter.cancel()
+
+
+@dataclass(frozen=True)
+class ResumedCall:
+    """Where a queue call stood when the previous process stopped (from its row and ARI)."""
+
+    joined_at: datetime
+    agent: str | None = None  # set: caller and agent talk in `bridge_id`
+    agent_channel_id: str | None = None
+    bridge_id: str | None = None
 
 
 class CallTracker(Protocol):
@@ -165,10 +178,17 @@ class QueueCallFlow:
 
     # -- the flow -------------------------------------------------------------------------------
 
-    async def run(self) -> None:
+    async def run(self, resumed: ResumedCall | None = None) -> None:
+        """Carry the call from its StasisStart to its end, or from where a previous process
+        left it (`resumed`)."""
         self.tracker.track(self.caller_channel_id, self)
         try:
-            await self._run()
+            if resumed is None:
+                await self._run()
+            elif resumed.agent is None:
+                await self._resume_waiting(resumed)
+            else:
+                await self._resume_talking(resumed)
         except Exception:
             log.exception("queue call %s failed; hanging up", self.call_id)
             if self.joined_at is not None:
@@ -203,8 +223,12 @@ class QueueCallFlow:
             await answering
             await self._fail_over(verdict.reason)
             return
-        self.media_task = asyncio.ensure_future(
-            self._wait_with_media(not settings.play_full_join_announcement, answering))
+        await self._wait_in_queue(answering, join_announcement=not settings.play_full_join_announcement)
+
+    async def _wait_in_queue(self, answering: asyncio.Future[None] | None, *, join_announcement: bool) -> None:
+        """Music, announcements and callback offers until an agent answers or the caller leaves."""
+        settings = self.route.settings
+        self.media_task = asyncio.ensure_future(self._wait_with_media(join_announcement, answering))
         if settings.callback_enabled and settings.callback_method == CallbackMethod.AUTO_TIMEOUT:
             self._spawn(self._offer_callback_later())
         await first_of(self.caller_gone, self.finished)
@@ -217,6 +241,39 @@ class QueueCallFlow:
                 await self._end("abandoned", "caller hung up")
         else:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _resume_waiting(self, resumed: ResumedCall) -> None:
+        """The caller waited when the previous process stopped: back in line at the original
+        join time (so with the priority it had earlier), with the music again."""
+        self.joined_at = resumed.joined_at
+        if not await self._still_there(self.caller_channel_id):
+            return
+        await self._match_contact()
+        self.media = WaitingMedia(self.ari, self.prompts, self.caller_channel_id, self.route.settings, self._position)
+        self.distributor.rejoin(LiveEntry(self.call_id, self, self.route.number, self.joined_at))
+        await self._wait_in_queue(None, join_announcement=False)
+
+    async def _resume_talking(self, resumed: ResumedCall) -> None:
+        """Caller and agent talked when the previous process stopped: they stay bridged, and
+        the call is recorded when one of them hangs up (talk time from the recorded answer)."""
+        assert resumed.agent is not None and resumed.agent_channel_id is not None
+        self.joined_at = resumed.joined_at
+        self.agent, self.agent_channel_id, self.bridge_id = resumed.agent, resumed.agent_channel_id, resumed.bridge_id
+        self.tracker.track(self.agent_channel_id, self)
+        self.distributor.talking(self.agent)
+        for channel_id in (self.caller_channel_id, self.agent_channel_id):
+            await self._still_there(channel_id)
+        await self._converse(self.agent)
+
+    async def _still_there(self, channel_id: str) -> bool:
+        """A channel picked up again may have hung up before it was tracked (its event then went
+        unheard): look once more now that its events reach this flow."""
+        try:
+            await self.ari.channels.get(channel_id)
+        except AriNotFound:
+            self.channel_gone(channel_id, None)
+            return False
+        return True
 
     async def _answer_caller(self) -> None:
         try:
@@ -319,7 +376,7 @@ class QueueCallFlow:
         loop = asyncio.get_running_loop()
         round_attempts: list[_Attempt] = []
         for agent in agents:
-            channel_id = f"yc-{self.call_id}-{uuid.uuid4().hex[:8]}"
+            channel_id = f"{AGENT_LEG_PREFIX}{self.call_id}-{uuid.uuid4().hex[:8]}"
             attempt = _Attempt(agent, channel_id, None, loop.create_future())
             attempt.attempt_id = await self.recorder.ring_started(self.call_id, agent, self.clock())
             self.attempts[channel_id] = attempt
@@ -419,15 +476,19 @@ class QueueCallFlow:
         await self.recorder.answered(self.call_id, attempt.agent, self.clock())
         if self.callback_request_id is not None:
             await self.recorder.callback_ended(self.callback_request_id, "succeeded", self.clock(), None, attempt.agent)
+        await self._converse(attempt.agent)
+
+    async def _converse(self, agent: str) -> None:
+        """Caller and agent are bridged: until one hangs up, then the survey if the queue has one."""
         await first_of(self.caller_gone, self.finished)  # the caller or the agent hangs up
         caller_left = self.caller_gone.is_set()
         if self.hold_started is not None:
             await self.recorder.held(self.call_id, round((self.clock() - self.hold_started).total_seconds()))
             self.hold_started = None
         await self._end("answered", "caller hung up" if caller_left else "agent hung up")
-        self.distributor.talk_ended(attempt.agent, self.route.number)
-        if not caller_left and s.survey_enabled:
-            await self._survey(attempt.agent)
+        self.distributor.talk_ended(agent, self.route.number)
+        if not caller_left and self.route.settings.survey_enabled:
+            await self._survey(agent)
         self.finished.set()
 
     async def _record(self, bridge_id: str) -> None:
@@ -521,7 +582,7 @@ class QueueCallFlow:
         s = self.route.settings
         assert self.callback_number is not None
         number = f"{s.callback_outbound_prefix or ''}{self.callback_number}"
-        customer = f"yc-{self.call_id}-cb"
+        customer = f"{AGENT_LEG_PREFIX}{self.call_id}-cb"
         loop = asyncio.get_running_loop()
         self.customer_answer = loop.create_future()
         self.caller_channel_id = customer

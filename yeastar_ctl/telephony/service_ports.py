@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from itertools import count
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from yeastar_ctl.db.row_writer import RowWriter, Write
-from yeastar_ctl.services import call_events, contacts
+from yeastar_ctl.services import call_events, call_recovery, contacts
+from yeastar_ctl.services.call_recovery import RecordedCall, RoutingHistory
 from yeastar_ctl.db.enums import AgentEventSource, Presence
 from yeastar_ctl.services.agent_state import load_agent_states, pause_agent
 from yeastar_ctl.services.business_hours import load_time_table
@@ -70,6 +72,29 @@ class DbAutoPause:
     async def __call__(self, agent: str, queue: str, at: datetime) -> None:
         async with self._sessions.begin() as session:
             await pause_agent(session, agent=agent, queue=queue, at=at, source=AgentEventSource.AUTO_PAUSE)
+
+
+class DbCallRecovery:
+    """CallRecovery on the rows; every row already submitted is written before it reads."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], writer: RowWriter) -> None:
+        self._sessions = sessions
+        self._writer = writer
+
+    async def calls_on_channels(self, channel_ids: Collection[str]) -> dict[str, RecordedCall]:
+        await self._writer.drain()
+        async with self._sessions() as session:
+            return await call_recovery.calls_on_channels(session, channel_ids)
+
+    async def close_calls_not_kept(self, keep: Collection[str], at: datetime, reason: str) -> int:
+        await self._writer.drain()
+        async with self._sessions.begin() as session:
+            return await call_recovery.close_calls_not_kept(session, keep=keep, at=at, reason=reason)
+
+    async def routing_history(self, since: datetime) -> RoutingHistory:
+        await self._writer.drain()
+        async with self._sessions() as session:
+            return await call_recovery.load_routing_history(session, since=since)
 
 
 class DbCallRecorder:
@@ -155,11 +180,6 @@ class DbCallRecorder:
         async def write(session: AsyncSession) -> None:
             await call_events.add_hold_seconds(session, call_id, seconds)
         self._submit(write)
-
-    async def close_interrupted(self, at: datetime) -> list[str]:
-        await self._writer.drain()
-        async with self._sessions.begin() as session:
-            return await call_events.close_interrupted_calls(session, at=at)
 
     async def recording(self, call_id: str, name: str) -> None:
         async def write(session: AsyncSession) -> None:

@@ -49,6 +49,8 @@ def test_channel_from_json() -> None:
         context="from-internal",
         creationtime="2024-01-01T10:00:00.000+0000",
         language="en",
+        app_name="Stasis",
+        app_data="yeastar_ctl",
     )
 
 

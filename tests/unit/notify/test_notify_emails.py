@@ -25,6 +25,7 @@ from yeastar_ctl.notify.recorder import NotifyingRecorder
 from yeastar_ctl.services import extensions, queues
 from yeastar_ctl.services.queues import ManagerSpec
 from yeastar_ctl.telephony.ports import CallerInfo, QueueRoute
+from yeastar_ctl.db.row_writer import RowWriter
 from yeastar_ctl.telephony.service_ports import DbCallRecorder
 
 AT = datetime(2025, 6, 24, 11, 8, 9, tzinfo=UTC)  # 13:08:09 in Berlin (summer time)
@@ -136,17 +137,19 @@ async def test_a_dead_mail_server_is_logged_not_raised(
     assert "not sent" in caplog.text  # type: ignore[attr-defined]
 
 
-async def test_a_real_call_recorder_chain_writes_the_row_then_mails(
+async def test_a_real_call_recorder_chain_writes_the_row_and_mails(
     session: AsyncSession, engine: AsyncEngine, inbox: Inbox
 ) -> None:
     await _center(session)
     sessions = session_factory(engine)
     publish = BackgroundPublisher(EmailNotifier(sessions, SmtpMailer(inbox.settings), "UTC"))
-    recorder = NotifyingRecorder(DbCallRecorder(sessions), publish)
+    writer = RowWriter(sessions)
+    recorder = NotifyingRecorder(DbCallRecorder(sessions, writer), publish)
     route = QueueRoute("6400", "Support", QueueSettings(time_zone="Europe/Berlin"))
     await recorder.joined("c1", route, CallerInfo("15880123456", "Naomi Nichols"), "ch1", AT)
     await recorder.ended("c1", "abandoned", AT + timedelta(seconds=42), None)
     await asyncio.wait_for(publish.drain(), 30)
+    await writer.close()
     async with sessions() as check:
         call = await check.get(QueueCall, "c1")
         assert call is not None and call.status == "abandoned"

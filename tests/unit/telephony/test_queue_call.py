@@ -124,9 +124,6 @@ class FakeRecorder:
     async def recording(self, call_id: str, name: str) -> None:
         self.rows.append(("recording", name))
 
-    async def close_interrupted(self, at: datetime) -> list[str]:
-        return []
-
     async def held(self, call_id: str, seconds: int) -> None:
         self.rows.append(("held", seconds))
 
