@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from calls import attempts_of, dial, ended_call
 from conftest import Lab, Phone, eventually
 from sipp import Sipp
+from test_agent_feature_codes import subscribe
 from yeastar_ctl.db.account_models import Role
 from yeastar_ctl.services.api_tokens import create_token
 from yeastar_ctl.services.users import create_user
@@ -77,3 +78,26 @@ async def test_an_agent_on_do_not_disturb_is_not_rung(
         assert await attempts_of(sessions, call.id) == []
     finally:
         await put_presence(lab, token, "1001", "available")
+
+
+async def test_do_not_disturb_pauses_by_the_agents_rule_and_the_blf_key_lights_at_once(
+    lab: Lab, sipp: Sipp, sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Seed, Agent Status Auto Switch: 1002's rule pauses it on Do Not Disturb and resumes it on
+    Available. The change made in the API reaches routing and the lamps with no call in between."""
+    token = await api_token(sessions)
+    url = f"http://{lab.settings.web.host}:{lab.settings.web.port}/api/v1/extensions/1002/presence-rules"
+    rules = {"do_not_disturb": {"action": "pause"}, "available": {"action": "log_in"}}
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http, \
+            http.patch(url, json=rules) as response:
+        assert response.status == 200, await response.text()
+    # A supervisor's BLF key on 1002's pause in 6400: off, lit (paused), off again.
+    lamp = await subscribe(sipp, sessions, "1009", "*071002*6400", ("terminated", "early", "terminated"))
+    await put_presence(lab, token, "1002", "do_not_disturb")
+    try:
+        async def paused() -> bool:
+            return "early" in (lamp.log_dir / "messages.log").read_text(errors="replace")
+        await eventually(paused, what="the pause key lit by Do Not Disturb")
+    finally:
+        await put_presence(lab, token, "1002", "available")
+    await lamp.expect_success(30)
