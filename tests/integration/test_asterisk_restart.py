@@ -191,14 +191,6 @@ async def test_calls_cut_by_an_asterisk_crash_are_closed_and_routing_goes_on(
     await answered_by_the_agent(sipp, sessions, agent, "1001")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 11 (4): rows of calls an Asterisk restart ended are to be closed 'as ended by the restart'. "
-    "The control plane closes them on reconnect through the ordinary hang-up path "
-    "(StasisApp._take_stock -> flow.channel_gone(channel_id, None)): both rows say reason "
-    "'caller hung up' (the caller did not hang up), and ended_at is the reconnect time, after "
-    "Asterisk was already being started again, so the talk time counts Asterisk's downtime "
-    "(seen: answered 03:00:13.05, Asterisk killed ~13.37, ended_at 16.95, talk_seconds 4)"
-))
 async def test_rows_cut_by_an_asterisk_crash_say_so_and_end_when_asterisk_went(
     lab: Lab, sipp: Sipp, phones: Callable[[str], Awaitable[Phone]], sessions: async_sessionmaker[AsyncSession],
     restores_the_lab: None,

@@ -175,12 +175,14 @@ class Application:
 class AsteriskInfo:
     version: str
     entity_id: str
+    startup_time: str = ""  # changes when Asterisk restarts (a reload leaves it)
 
     @classmethod
     def from_json(cls, data: JsonObject) -> AsteriskInfo:
         # The version lives under "system"; "build" holds OS/compiler details only.
         system = _obj(data, "system")
-        return cls(version=_str(system, "version"), entity_id=_str(system, "entity_id"))
+        return cls(version=_str(system, "version"), entity_id=_str(system, "entity_id"),
+                   startup_time=_str(_obj(data, "status"), "startup_time"))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 NOT_IN_SERVICE_PROMPT = "sound:ss-noservice"
 RESTART_REASON = "control plane restarted"
+ASTERISK_RESTART_REASON = "Asterisk restarted"
 
 
 def _stasis_args(channel: Channel, app_name: str) -> list[str] | None:
@@ -97,10 +98,17 @@ class StasisApp:
         events.on("ChannelHold", self._on_hold)
         events.on("ChannelUnhold", self._on_hold)
         events.on_connect = self._on_connect
+        events.on_disconnect = self._on_disconnect
+        self._lost_at: datetime | None = None  # when the events connection last dropped
+        self._asterisk_started = ""  # Asterisk's start-up time as last seen: a change is a restart
+
+    def _on_disconnect(self) -> None:
+        self._lost_at = self._clock()
 
     async def _on_connect(self) -> None:
         first = not self._started
         self._started = True
+        restarted = await self._asterisk_restarted()
         # Subscriptions die with the WebSocket (and lamps with an Asterisk restart): watch the
         # agents' phones again, set every BLF lamp, then re-decide.
         self._lamps.forget()
@@ -111,11 +119,21 @@ class StasisApp:
         except Exception:
             log.exception("cannot load the routing configuration")
         try:
-            await self._take_stock(first)
+            await self._take_stock(first, restarted)
         except Exception:
             log.exception("cannot take stock of the calls in Asterisk")
 
-    async def _take_stock(self, first: bool) -> None:
+    async def _asterisk_restarted(self) -> bool:
+        try:
+            started = (await self.ari.asterisk.info()).startup_time
+        except AriError as exc:
+            log.warning("cannot read Asterisk's start-up time: %s", exc)
+            return False
+        restarted = bool(self._asterisk_started) and started != self._asterisk_started
+        self._asterisk_started = started
+        return restarted
+
+    async def _take_stock(self, first: bool, restarted: bool = False) -> None:
         """Match what Asterisk has against what this process knows: at start-up pick up every
         call a previous process left (callers keep their place, talks stay bridged) and end the
         rest; after a reconnect end the flows whose channels went while events were not heard
@@ -124,6 +142,9 @@ class StasisApp:
         present = {c.id for c in channels}
         for channel_id, flow in list(self._flows.items()):
             if channel_id not in present:
+                if restarted and self._lost_at is not None:
+                    # Nobody hung up: Asterisk went down with the call, when the events stopped.
+                    flow.cut_off(ASTERISK_RESTART_REASON, self._lost_at)
                 flow.channel_gone(channel_id, None)
         ours = [c for c in channels if c.id not in self._flows and _stasis_args(c, self.app_name) is not None]
         recorded = await self._recovery.calls_on_channels([c.id for c in ours]) if ours else {}
@@ -173,7 +194,7 @@ class StasisApp:
             if bridge is None:
                 return False
             agent_channel = next(c for c in bridge.channels if c != call.channel_id)
-            state = ResumedCall(call.joined_at, call.agent_extension, agent_channel, bridge.id)
+            state = ResumedCall(call.joined_at, call.agent_extension, call.answered_at, agent_channel, bridge.id)
         flow = self._new_flow(call.channel_id, route, CallerInfo(call.caller_number, call.caller_name or ""), call.id)
         if state.agent_channel_id is not None:
             self.track(state.agent_channel_id, flow)  # now, so the agent's leg is not taken for a stray

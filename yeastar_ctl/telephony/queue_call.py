@@ -60,6 +60,7 @@ class ResumedCall:
 
     joined_at: datetime
     agent: str | None = None  # set: caller and agent talk in `bridge_id`
+    answered_at: datetime | None = None
     agent_channel_id: str | None = None
     bridge_id: str | None = None
 
@@ -107,6 +108,8 @@ class QueueCallFlow:
     customer_answer: asyncio.Future[str] | None = None  # the callback's call to the customer
     hold_started: datetime | None = None
     answering: asyncio.Future[None] | None = None  # Asterisk's answer to the caller, under way
+    answered_at: datetime | None = None  # when the agent's answer was recorded
+    cut: tuple[str, datetime] | None = None  # (reason, when): the call died with Asterisk
     attempts: dict[str, _Attempt] = field(default_factory=dict)
     agent: str | None = None
     agent_channel_id: str | None = None
@@ -259,6 +262,7 @@ class QueueCallFlow:
         assert resumed.agent is not None and resumed.agent_channel_id is not None
         self.joined_at = resumed.joined_at
         self.agent, self.agent_channel_id, self.bridge_id = resumed.agent, resumed.agent_channel_id, resumed.bridge_id
+        self.answered_at = resumed.answered_at
         self.tracker.track(self.agent_channel_id, self)
         self.distributor.talking(self.agent)
         for channel_id in (self.caller_channel_id, self.agent_channel_id):
@@ -473,7 +477,8 @@ class QueueCallFlow:
             await self._end("abandoned", "caller hung up")
             self.finished.set()
             return
-        await self.recorder.answered(self.call_id, attempt.agent, self.clock())
+        self.answered_at = self.clock()
+        await self.recorder.answered(self.call_id, attempt.agent, self.answered_at)
         if self.callback_request_id is not None:
             await self.recorder.callback_ended(self.callback_request_id, "succeeded", self.clock(), None, attempt.agent)
         await self._converse(attempt.agent)
@@ -640,10 +645,20 @@ class QueueCallFlow:
         text = reason.value if s.failover_type == DestinationType.HANGUP else f"{reason.value}: {destination.describe()}"
         await self._leave_for(destination, text)
 
+    def cut_off(self, reason: str, at: datetime) -> None:
+        """Asterisk went away with this call's channels at `at`: the row ends then, saying so,
+        whatever hang-up the flow then sees."""
+        if self.cut is None:
+            self.cut = (reason, at)
+
     async def _end(self, status: str, reason: str) -> None:
         if not self.ended:
             self.ended = True
-            await self.recorder.ended(self.call_id, status, self.clock(), reason)
+            at = self.clock()
+            if self.cut is not None:
+                reason = self.cut[0]
+                at = max(t for t in (self.cut[1], self.joined_at, self.answered_at) if t is not None)
+            await self.recorder.ended(self.call_id, status, at, reason)
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(self._guarded(coro))
