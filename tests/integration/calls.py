@@ -104,3 +104,18 @@ def sipp_totals(stats: Path) -> dict[str, int]:
     lines = [line for line in stats.read_text(errors="replace").splitlines() if line.strip()]
     header, last = lines[0].split(";"), lines[-1].split(";")
     return {name: int(value) for name, value in zip(header, last, strict=False) if name.endswith("(C)") and value.strip().isdigit()}
+
+
+async def subscribe(sipp: Sipp, sessions: async_sessionmaker[AsyncSession], phone: str, key: str,
+                    states: tuple[str, str, str]) -> SippRun:
+    run = await sipp.start(
+        "blf_subscribe", service=key, local_port=free_udp_port(), auth=(phone, await secret(sessions, phone)),
+        values={"phone": phone, "first": states[0], "second": states[1], "third": states[2], "wait_ms": 30000},
+    )
+
+    async def first_notify() -> bool:
+        log = run.log_dir / "messages.log"
+        return log.exists() and "NOTIFY sip:" in log.read_text(errors="replace")
+
+    await eventually(first_notify, what=f"the first NOTIFY for {key}")
+    return run

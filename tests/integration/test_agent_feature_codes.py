@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from calls import dial, secret
-from conftest import Lab, eventually
-from sipp import Sipp, SippRun, free_udp_port
+from calls import dial, subscribe
+from conftest import Lab
+from sipp import Sipp
 from yeastar_ctl.ari import AriClient
 from yeastar_ctl.db.models import AgentEvent
 
@@ -38,21 +38,6 @@ async def dial_code(sipp: Sipp, sessions: async_sessionmaker[AsyncSession], agen
     run = await dial(sipp, sessions, agent, code, hold_ms=120000)
     await run.expect_success(30)
     assert "BYE sip:" not in run.sent_messages()
-
-
-async def subscribe(sipp: Sipp, sessions: async_sessionmaker[AsyncSession], phone: str, key: str,
-                    states: tuple[str, str, str]) -> SippRun:
-    run = await sipp.start(
-        "blf_subscribe", service=key, local_port=free_udp_port(), auth=(phone, await secret(sessions, phone)),
-        values={"phone": phone, "first": states[0], "second": states[1], "third": states[2], "wait_ms": 30000},
-    )
-
-    async def first_notify() -> bool:
-        log = run.log_dir / "messages.log"
-        return log.exists() and "NOTIFY sip:" in log.read_text(errors="replace")
-
-    await eventually(first_notify, what=f"the first NOTIFY for {key}")
-    return run
 
 
 async def test_pause_with_a_reason_lights_the_reason_key_and_dialing_it_again_unpauses(

@@ -9,10 +9,9 @@ from uuid import uuid4
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from calls import attempts_of, dial, ended_call
+from calls import attempts_of, dial, ended_call, subscribe
 from conftest import Lab, Phone, eventually
 from sipp import Sipp
-from test_agent_feature_codes import subscribe
 from yeastar_ctl.db.account_models import Role
 from yeastar_ctl.services.api_tokens import create_token
 from yeastar_ctl.services.users import create_user
