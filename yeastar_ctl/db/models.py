@@ -1,6 +1,7 @@
 """All mapped classes in one import; importing this registers every table on the metadata."""
 
 from yeastar_ctl.db.account_models import ApiToken, Role, User
+from yeastar_ctl.db.agent_state_models import AgentQueueStateRow
 from yeastar_ctl.db.call_log_models import (
     CallLogDeletion,
     CallNote,
@@ -32,6 +33,7 @@ __all__ = [
     "User",
     "QUEUE_OPTIONS_ID",
     "AgentEvent",
+    "AgentQueueStateRow",
     "BusinessHours",
     "CallLogDeletion",
     "CallNote",

@@ -119,7 +119,7 @@ async def execute(
 ) -> list[StateChange]:
     """Validate and record; the caller owns the transaction."""
     snapshot = await load_config_snapshot(session)
-    history = await load_agent_history(session, snapshot.dynamic_queues_of())
+    history = await load_agent_history(session)
     changes = plan(snapshot, history.states, history.last_queues, caller=caller, command=command)
     await record_changes(session, changes, at=at, source=source)
     return changes

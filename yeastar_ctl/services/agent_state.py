@@ -1,87 +1,61 @@
-"""Agents' login and pause state per queue, folded from the agent event rows.
+"""Agents' login and pause state per queue.
 
-The event rows are the record (reports read them) and the state: replaying them gives the state
-after a restart, so nothing else has to be kept in step. A row with no queue applies to every
-queue the agent belongs to at that moment; an all-queue logout ("log out of all") only to the
-queues the agent is logged in to, so it never touches a static agent's queue.
+The event rows (``agent_events``) are the record, which reports read; the current state is
+their fold (``agent_fold``), kept as the ``agent_queue_states`` projection in the same
+transaction as each row (``agent_projection``), so it survives restarts and reading it costs one
+SELECT however long the history. A row with no queue applies to every dynamic queue the agent
+belongs to when it is written; an all-queue logout ("log out of all") only to the queues the
+agent is logged in to, so it never touches a static agent's queue.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable, Mapping
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.db.enums import AgentEventKind, AgentEventSource
-from yeastar_ctl.db.models import AgentEvent
+from yeastar_ctl.services.agent_fold import (
+    LOGGED_OUT,
+    AgentEventFacts,
+    AgentHistory,
+    AgentQueueState,
+    apply_event,
+    fold_events,
+)
+from yeastar_ctl.services.agent_projection import load_projection
 from yeastar_ctl.services.call_events import record_agent_event
 
-
-@dataclass(frozen=True)
-class AgentQueueState:
-    logged_in: bool = False
-    login_at: datetime | None = None
-    paused: bool = False
-    pause_reason: str | None = None
-
-
-LOGGED_OUT = AgentQueueState()
-
-
-def apply_event(state: AgentQueueState, kind: AgentEventKind, at: datetime, reason: str | None) -> AgentQueueState:
-    if kind == AgentEventKind.LOGIN:
-        return replace(state, logged_in=True, login_at=at)
-    if kind == AgentEventKind.LOGOUT:
-        return AgentQueueState()
-    if kind == AgentEventKind.PAUSE:
-        return replace(state, paused=True, pause_reason=reason)
-    if kind == AgentEventKind.PAUSE_REASON_CHANGE:
-        return replace(state, pause_reason=reason)
-    if kind == AgentEventKind.UNPAUSE:
-        return replace(state, paused=False, pause_reason=None)
-    return state
+__all__ = [
+    "LOGGED_OUT",
+    "AgentEventFacts",
+    "AgentHistory",
+    "AgentQueueState",
+    "apply_event",
+    "fold_events",
+    "load_agent_history",
+    "load_agent_states",
+    "pause_agent",
+]
 
 
-@dataclass(frozen=True)
-class AgentHistory:
-    states: dict[tuple[str, str], AgentQueueState]  # (agent, queue) -> state
-    # The queues an agent was logged in to just before their last "log out of all" (*78).
-    last_queues: dict[str, frozenset[str]]
+async def load_agent_history(
+    session: AsyncSession, queues_of: Mapping[str, Iterable[str]] | None = None
+) -> AgentHistory:
+    """Every agent's state per queue and last queues, from the projection.
 
-
-def fold_events(events: Iterable[AgentEvent], queues_of: Mapping[str, Iterable[str]]) -> AgentHistory:
-    """Replay rows in time order; `queues_of` expands all-queue rows to the agent's queues."""
-    states: dict[tuple[str, str], AgentQueueState] = {}
-    last_queues: dict[str, frozenset[str]] = {}
-    for event in events:
-        agent = event.agent_extension
-        if event.queue_number:
-            queues = [event.queue_number]
-        else:
-            queues = list(queues_of.get(agent, ()))
-            if event.kind == AgentEventKind.LOGOUT:
-                # "Log out of all" ends the queues the agent is logged in to and nothing else: a
-                # static agent is always in their queue, so a pause there outlives it.
-                queues = [q for q in queues if states.get((agent, q), LOGGED_OUT).logged_in]
-                last_queues[agent] = frozenset(queues)
-        for queue in queues:
-            key = (agent, queue)
-            states[key] = apply_event(states.get(key, LOGGED_OUT), event.kind, event.at, event.reason_code)
-    return AgentHistory(states, last_queues)
-
-
-async def load_agent_history(session: AsyncSession, queues_of: Mapping[str, Iterable[str]]) -> AgentHistory:
-    rows = await session.scalars(select(AgentEvent).order_by(AgentEvent.at, AgentEvent.id))
-    return fold_events(rows, queues_of)
+    ``queues_of`` is not used: the projection expanded all-queue rows when they were written.
+    It is still accepted so callers written for the replay keep working; new code omits it.
+    """
+    return await load_projection(session)
 
 
 async def load_agent_states(
-    session: AsyncSession, queues_of: Mapping[str, Iterable[str]]
+    session: AsyncSession, queues_of: Mapping[str, Iterable[str]] | None = None
 ) -> dict[tuple[str, str], AgentQueueState]:
-    return (await load_agent_history(session, queues_of)).states
+    """(agent, queue) -> state for every pair any event touched; ``queues_of`` is not used."""
+    return (await load_projection(session)).states
 
 
 async def pause_agent(

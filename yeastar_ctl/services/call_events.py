@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yeastar_ctl.db.enums import AgentEventKind, AgentEventSource, CallbackResult, CallStatus, RingResult
 from yeastar_ctl.db.models import AgentEvent, CallbackRequest, Queue, QueueCall, RingAttempt, SurveyResult
+from yeastar_ctl.services.agent_projection import latest_event_at, project_agent_event
 from yeastar_ctl.services.errors import NotFoundError, ValidationError
 from yeastar_ctl.services.validation import parse_choice
 
@@ -214,12 +215,17 @@ async def record_agent_event(
     queue_number: str | None = None,
     reason_code: str | None = None,
 ) -> AgentEvent:
-    """A login/logout/pause/unpause; ``queue_number`` None means every queue of the agent."""
+    """A login/logout/pause/unpause; ``queue_number`` None means every dynamic queue of the agent.
+
+    Also updates the agent's state rows (``agent_queue_states``) in the same session."""
     _aware("at", at)
     checked_kind = parse_choice("kind", kind, AgentEventKind)
     checked_source = parse_choice("source", source, AgentEventSource)
     if reason_code is not None and checked_kind not in REASON_KINDS:
         raise ValidationError("reason_code", f"a {checked_kind.value} event has no reason")
+    # Read before the new row exists: an event older than the agent's newest one cannot be
+    # applied on top of the projection (see agent_projection).
+    previous_at = await latest_event_at(session, agent_extension)
     event = AgentEvent(
         at=at,
         agent_extension=agent_extension,
@@ -230,6 +236,8 @@ async def record_agent_event(
     )
     session.add(event)
     await session.flush()
+    # The agents' current state (agent_queue_states) changes in the same transaction as the row.
+    await project_agent_event(session, event, previous_at=previous_at)
     return event
 
 

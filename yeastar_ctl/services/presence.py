@@ -128,7 +128,7 @@ async def _apply_rule(session: AsyncSession, extension: str, presence: Presence,
     if rule.action == PresenceAction.DO_NOTHING:
         return []
     snapshot = await load_config_snapshot(session)
-    history = await load_agent_history(session, snapshot.dynamic_queues_of())
+    history = await load_agent_history(session)
     changes = plan_presence(
         snapshot, history.states, history.last_queues, agent=extension, action=rule.action, reason=rule.reason_code,
     )

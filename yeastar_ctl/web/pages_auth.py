@@ -78,8 +78,7 @@ async def _own_status(request: web.Request, extension: str) -> tuple[str, list[Q
             for member in await queue_service.list_members(session, queue.number):
                 if member.extension == extension:
                     memberships.append((queue, member.kind))
-        states = await agent_state.load_agent_states(
-            session, {extension: [queue.number for queue, _ in memberships]})
+        states = await agent_state.load_agent_states(session)
     rows = []
     for queue, kind in memberships:
         state = states.get((extension, queue.number), agent_state.LOGGED_OUT)

@@ -30,7 +30,7 @@ async def test_upgrade_creates_schema_matching_models(db_url: str) -> None:
     finally:
         await engine.dispose()
     assert tables == set(Base.metadata.tables) | {"alembic_version"}
-    assert version == "0010_company_contacts"
+    assert version == "0011_agent_queue_states"
 
 
 async def test_upgrade_seeds_defaults(session: Any) -> None:

@@ -97,7 +97,7 @@ def _command(snapshot: ConfigSnapshot, dialed: str) -> Command:
 
 
 async def _history(session: AsyncSession, snapshot: ConfigSnapshot) -> AgentHistory:
-    return await load_agent_history(session, snapshot.dynamic_queues_of())  # as execute() folds
+    return await load_agent_history(session)  # as execute() reads it
 
 
 async def planned(session: AsyncSession, caller: str, dialed: str | Command) -> list[StateChange]:

@@ -1,4 +1,5 @@
-"""Agents' login and pause state, replayed from the agent event rows.
+"""Agents' login and pause state, folded from the agent event rows (``fold_events``, the rule) and
+read from the projection the rows keep up to date (``load_agent_history``).
 
 Seed: dynamic agents log in and out of a queue; static agents are always in it; both can pause,
 with or without a reason (*01 Lunch, *02 Break, *03 Wrap up); "log out of all queues" (*077) and
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +26,7 @@ from yeastar_ctl.services.agent_state import (
     load_agent_states,
     pause_agent,
 )
+from yeastar_ctl.services import extensions, queues
 from yeastar_ctl.services.call_events import record_agent_event
 
 LOGIN = AgentEventKind.LOGIN
@@ -33,6 +36,19 @@ UNPAUSE = AgentEventKind.UNPAUSE
 REASON_CHANGE = AgentEventKind.PAUSE_REASON_CHANGE
 START = datetime(2025, 6, 24, 9, 0, tzinfo=UTC)
 QUEUES_OF = {"1001": ["6400", "6401"], "1002": ["6400", "6401", "6402"]}
+
+
+@pytest.fixture
+async def call_center(session: AsyncSession) -> None:
+    """The configuration QUEUES_OF describes, in the database (all-queue rows read it)."""
+    for number in ("1001", "1002"):
+        await extensions.create_extension(session, number, f"Agent {number}")
+    await queues.create_queue(session, "6400", "Queue 6400")
+    await queues.set_members(session, "6400", static=[("1001", 1)], dynamic=[("1002", 1)])
+    for number in ("6401", "6402"):
+        await queues.create_queue(session, number, f"Queue {number}")
+        await queues.set_members(session, number, dynamic=[("1002", 1)] + ([("1001", 1)] if number == "6401" else []))
+    await session.commit()
 
 
 def at(minute: int) -> datetime:
@@ -127,7 +143,7 @@ def test_only_the_last_logout_all_counts() -> None:
     # Logging out of all while logged in nowhere leaves nothing to log in to again.
     again = fold_events([event(1, "1002", "6400", LOGIN), event(2, "1002", None, LOGOUT),
                          event(3, "1002", None, LOGOUT)], QUEUES_OF)  # fmt: skip
-    assert again.last_queues == {"1002": frozenset()}
+    assert again.last_queues == {}  # no last queues: absent, as the projection stores it
 
 
 def test_logout_all_leaves_a_static_agents_pause() -> None:
@@ -147,7 +163,7 @@ def test_all_queue_rows_use_the_queues_of_the_agent_now() -> None:
     assert set(fold_events(rows, {"1002": ["6400"]}).states) == {("1002", "6400")}
 
 
-async def test_rows_replay_in_time_order_not_insertion_order(session: AsyncSession) -> None:
+async def test_rows_replay_in_time_order_not_insertion_order(session: AsyncSession, call_center: None) -> None:
     await record_agent_event(session, at=at(5), agent_extension="1002", queue_number="6400", kind=LOGOUT,
                              source=AgentEventSource.FEATURE_CODE)  # fmt: skip
     await record_agent_event(session, at=at(1), agent_extension="1002", queue_number="6400", kind=LOGIN,
@@ -155,11 +171,11 @@ async def test_rows_replay_in_time_order_not_insertion_order(session: AsyncSessi
     await record_agent_event(session, at=at(2), agent_extension="1002", queue_number="6401", kind=LOGIN,
                              source=AgentEventSource.FEATURE_CODE)  # fmt: skip
     await session.commit()
-    states = await load_agent_states(session, QUEUES_OF)
+    states = await load_agent_states(session)
     assert states == {("1002", "6400"): LOGGED_OUT, ("1002", "6401"): logged_in(2)}
 
 
-async def test_an_auto_pause_is_a_pause_row(session: AsyncSession) -> None:
+async def test_an_auto_pause_is_a_pause_row(session: AsyncSession, call_center: None) -> None:
     """Seed, Agent Auto Pause: the agent is paused in the queue, with no reason."""
     await record_agent_event(session, at=at(1), agent_extension="1002", queue_number="6400", kind=LOGIN,
                              source=AgentEventSource.FEATURE_CODE)  # fmt: skip
@@ -167,7 +183,7 @@ async def test_an_auto_pause_is_a_pause_row(session: AsyncSession) -> None:
     await record_agent_event(session, at=at(3), agent_extension="1002", kind=LOGOUT,
                              source=AgentEventSource.FEATURE_CODE)  # fmt: skip
     await session.commit()
-    history = await load_agent_history(session, QUEUES_OF)
+    history = await load_agent_history(session)
     assert history.last_queues == {"1002": frozenset({"6400"})}
     assert history.states[("1002", "6400")] == LOGGED_OUT
     before_logout = fold_events(

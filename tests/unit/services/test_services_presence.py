@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yeastar_ctl.db.enums import AgentEventKind, Presence, PresenceAction
 from yeastar_ctl.db.models import AgentEvent, Extension
 from yeastar_ctl.services import extensions, queues
+from yeastar_ctl.services.call_events import record_agent_event
 from yeastar_ctl.services.errors import ValidationError
 from yeastar_ctl.services.presence import (
     PresenceRuleSpec,
@@ -76,9 +77,8 @@ async def test_log_in_resumes_a_paused_static_agent_and_log_out_leaves_static_ag
 async def test_log_in_to_last_queues_after_log_out(session: AsyncSession, call_center: None) -> None:
     await set_presence_rule(session, "1003", Presence.OFF_WORK, PresenceAction.LOG_OUT)
     await set_presence_rule(session, "1003", Presence.AVAILABLE, PresenceAction.LOG_IN_LAST)
-    session.add(AgentEvent(at=AT, agent_extension="1003", queue_number="6401", kind=AgentEventKind.LOGIN,
-                           source="manager"))
-    await session.flush()
+    await record_agent_event(session, at=AT, agent_extension="1003", queue_number="6401", kind=AgentEventKind.LOGIN,
+                             source="manager")  # fmt: skip
     await change_presence(session, "1003", Presence.OFF_WORK, at=AT)
     await change_presence(session, "1003", Presence.AVAILABLE, at=AT)
     assert (await events(session, "1003"))[1:] == [("logout", None, None), ("login", "6401", None)]
