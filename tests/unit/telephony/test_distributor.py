@@ -4,6 +4,7 @@ membership the member list and the agent's state say."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from yeastar_ctl.acd.model import QueuePolicy
@@ -12,7 +13,7 @@ from yeastar_ctl.db.enums import MemberKind
 from yeastar_ctl.db.queue_settings import QueueSettings
 from yeastar_ctl.services.agent_state import AgentQueueState
 from yeastar_ctl.services.config_snapshot import MemberConfig
-from yeastar_ctl.telephony.distributor import Distributor, RoutingConfig
+from yeastar_ctl.telephony.distributor import Distributor, LiveEntry, RoutingConfig
 from yeastar_ctl.telephony.ports import QueueRoute
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -136,4 +137,29 @@ async def test_a_finished_call_updates_only_that_agents_last_call() -> None:
     assert after.agents["1002"].memberships[0].last_call_ended_at == clock[0]
     assert after.agents["1002"].memberships[0].calls_completed == 1
     assert after.agents["1001"].memberships is before.agents["1001"].memberships  # kept, not rebuilt
+    await distributor.close()
+
+
+class Waiting:
+    def __init__(self) -> None:
+        self.rung: list[tuple[str, ...]] = []
+
+    def ring(self, agents: Sequence[str], timeout: int) -> None:
+        self.rung.append(tuple(agents))
+
+    def fail_over(self, reason: object) -> None:
+        raise AssertionError("no failover expected")
+
+
+async def test_with_nobody_waiting_no_decision_is_made_and_a_caller_gets_one_at_once() -> None:
+    distributor = distributor_on(Loads(one_queue()), [NOW])
+    await distributor.refresh_config()
+    distributor.device_changed()
+    await asyncio.sleep(0)
+    assert distributor.last_decision is None  # phones changing state with nobody waiting: no pass
+    call = Waiting()
+    verdict = await distributor.join(LiveEntry("c1", call, "6400", NOW))
+    assert verdict.allowed
+    await asyncio.sleep(0)
+    assert distributor.last_decision is not None and call.rung == [("1001", "1002")]
     await distributor.close()
