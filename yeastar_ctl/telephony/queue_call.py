@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, Protocol, Sequence
 
 from yeastar_ctl.acd.time_condition import HolidaySpan, Period, classify
 from yeastar_ctl.acd.vocabulary import FailoverReason
-from yeastar_ctl.ari import AriClient, AriError, AriNotFound
+from yeastar_ctl.ari import AriBadRequest, AriClient, AriError, AriNotFound
 from yeastar_ctl.db.enums import CallbackMethod, CallbackTimeoutMode, DestinationType
 from yeastar_ctl.dialplan.contexts import INTERNAL_CONTEXT
 from yeastar_ctl.telephony.callback_prompts import ACCEPTED_MEDIA, INVALID_MEDIA, OFFER_MEDIA, collect_number
@@ -471,8 +471,11 @@ class QueueCallFlow:
                 await self.ari.bridges.play(bridge.id, f"digits:{attempt.agent}", lang=s.prompt_language)
             if s.record_calls:
                 await self._record(bridge.id)
-        except AriNotFound:
-            # The caller left in the instant the agent answered.
+        except (AriNotFound, AriBadRequest) as exc:
+            if isinstance(exc, AriBadRequest) and "not found" not in str(exc).lower():
+                raise
+            # The caller left in the instant the agent answered (adding a channel that is gone
+            # to a bridge is a 400 "Channel not found", not a 404).
             self.distributor.talk_ended(attempt.agent, self.route.number)
             await self._end("abandoned", "caller hung up")
             self.finished.set()
@@ -673,7 +676,7 @@ class QueueCallFlow:
             raise
         except Exception:
             log.exception("queue call %s failed; ending it", self.call_id)
-            await self._end("answered" if self.agent else "missed", "system error")
+            await self._end("answered" if self.answered_at else "missed", "system error")
             self.finished.set()
 
     async def _hangup(self, channel_id: str | None) -> None:

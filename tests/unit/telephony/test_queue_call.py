@@ -12,7 +12,7 @@ import pytest
 
 from yeastar_ctl.acd.model import QueuePolicy
 from yeastar_ctl.acd.vocabulary import DeviceStatus, RingStrategy
-from yeastar_ctl.ari import AriNotFound, AriServerError
+from yeastar_ctl.ari import AriBadRequest, AriNotFound, AriServerError
 from yeastar_ctl.db.enums import MemberKind
 from yeastar_ctl.db.queue_settings import QueueSettings
 from yeastar_ctl.services.config_snapshot import MemberConfig
@@ -331,3 +331,14 @@ async def test_missed_calls_auto_pause_the_agent_at_the_threshold(start: Any) ->
     s.flow.channel_gone(second, 19)
     await s.ari.wait_for(lambda: s.paused)
     assert s.paused == [("1001", "6400")]
+
+
+async def test_a_caller_gone_as_the_agent_answers_is_abandoned_not_a_system_error(start: Any) -> None:
+    """Asterisk answers a bridge's addChannel for a channel that is gone with 400 "Channel not
+    found" (not 404): the caller left in that instant, which is no failure of ours."""
+    gone = AriBadRequest(400, "Channel not found", "POST", "/bridges/b1/addChannel")
+    s = start(ari=FakeAri(fail={"bridge_add": gone}))
+    _, agent_channel = await s.ringing()
+    assert s.flow.agent_answered(agent_channel)
+    await s.done()
+    assert s.recorder.rows[-1] == ("ended", "abandoned", "caller hung up")
