@@ -14,10 +14,11 @@ from typing import Any
 
 from yeastar_ctl.acd.model import QueuePolicy
 from yeastar_ctl.ari import AriServerError
+from yeastar_ctl.ari.models import DeviceState
 from yeastar_ctl.db.enums import MemberKind
 from yeastar_ctl.services.agent_state import AgentQueueState
 from yeastar_ctl.services.config_snapshot import MemberConfig
-from yeastar_ctl.telephony.blf_lamps import BlfLamps, lamp_states
+from yeastar_ctl.telephony.blf_lamps import UNSET, BlfLamps, lamp_states
 from yeastar_ctl.telephony.distributor import RoutingConfig
 
 GREEN, SOLID_RED, FLASHING_RED = "NOT_INUSE", "INUSE", "RINGING"
@@ -85,14 +86,21 @@ def test_no_pause_reasons_means_no_reason_lamps() -> None:
 
 
 class FakeDeviceStates:
+    """Asterisk's device states: what was set stays until Asterisk restarts (`stored.clear()`)."""
+
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
         self.failing: set[str] = set()
+        self.stored: dict[str, str] = {}
+
+    async def list(self) -> list[DeviceState]:
+        return [DeviceState(name, state) for name, state in self.stored.items()]
 
     async def update(self, name: str, state: str) -> None:
         if name in self.failing:
             raise AriServerError(500, "device state store is down", "PUT", f"/deviceStates/{name}")
         self.calls.append((name, state))
+        self.stored[name] = state
 
 
 class FakeAri:
@@ -105,11 +113,16 @@ def fake_lamps() -> tuple[BlfLamps, FakeDeviceStates]:
     return BlfLamps(ari), ari.device_states
 
 
-async def test_the_first_show_sets_every_lamp() -> None:
+def lit(states: dict[str, str]) -> dict[str, str]:
+    """The lamps that are not off: a lamp Asterisk was never told about is off."""
+    return {device: state for device, state in states.items() if state != UNSET}
+
+
+async def test_the_first_show_on_a_fresh_asterisk_lights_what_is_lit() -> None:
     blf, devices = fake_lamps()
     await blf.show(routing())
-    assert dict(devices.calls) == lamp_states(routing())
-    assert len(devices.calls) == 12
+    assert dict(devices.calls) == lit(lamp_states(routing()))
+    assert len(devices.calls) == 2
 
 
 async def test_show_sets_only_the_lamps_that_changed() -> None:
@@ -127,21 +140,24 @@ async def test_show_sets_only_the_lamps_that_changed() -> None:
     assert devices.calls == [("Stasis:yc-pause-1002-6400", FLASHING_RED), ("Stasis:yc-pause-1002-6400-01", FLASHING_RED)]
 
 
-async def test_forget_sets_every_lamp_again() -> None:
+async def test_after_a_reconnect_only_what_asterisk_shows_wrong_is_set() -> None:
     blf, devices = fake_lamps()
     await blf.show(routing())
     devices.calls.clear()
-    blf.forget()
+    blf.forget()  # the control plane reconnected; Asterisk kept its lamps
     await blf.show(routing())
-    assert dict(devices.calls) == lamp_states(routing())
-    assert len(devices.calls) == 12
+    assert devices.calls == []
+    blf.forget()
+    devices.stored.clear()  # Asterisk restarted: every lamp is off
+    await blf.show(routing())
+    assert dict(devices.calls) == lit(lamp_states(routing()))
 
 
 async def test_a_lamp_that_could_not_be_set_is_tried_again() -> None:
     blf, devices = fake_lamps()
     devices.failing = {"Stasis:yc-login-1002-6400"}
     await blf.show(routing())  # logged and skipped, the other lamps still set
-    assert len(devices.calls) == 11
+    assert len(devices.calls) == 1
     devices.calls.clear()
     devices.failing.clear()
     await blf.show(routing())
