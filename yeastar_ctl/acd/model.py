@@ -7,6 +7,7 @@ always yields the same decision (randomness comes in as `Snapshot.random_seed`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Mapping
 
@@ -59,8 +60,16 @@ class Agent:
     memberships: tuple[Membership, ...] = ()
     do_not_disturb: bool = False  # presence Do Not Disturb: no queue calls
 
+    @cached_property
+    def by_queue(self) -> Mapping[str, Membership]:
+        """queue -> the agent's membership there (the first, if listed twice)."""
+        found: dict[str, Membership] = {}
+        for membership in self.memberships:
+            found.setdefault(membership.queue, membership)
+        return found
+
     def membership(self, queue: str) -> Membership | None:
-        return next((m for m in self.memberships if m.queue == queue), None)
+        return self.by_queue.get(queue)
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,9 @@ class Distributor:
         # the agent's state or its last call changes, not on every decision pass.
         self._memberships: dict[str, tuple[Membership, ...]] = {}
         self._stale: set[str] = set()
+        # The core's Agent values, kept while nothing about the agent changed (the core indexes
+        # each agent's memberships once, not every pass).
+        self._agent_values: dict[str, Agent] = {}
         self.last_decision: Decision | None = None
 
     def on_config(self, listener: Callable[[RoutingConfig], Awaitable[None]]) -> None:
@@ -368,9 +371,12 @@ class Distributor:
         for extension in sorted(by_extension):
             memberships = by_extension[extension]
             device = DeviceStatus.IN_USE if extension in self._talking else self._devices.status(extension)
-            agents[extension] = Agent(
-                extension, device, memberships, do_not_disturb=extension in config.do_not_disturb,
-            )
+            dnd = extension in config.do_not_disturb
+            agent = self._agent_values.get(extension)
+            if agent is None or agent.memberships is not memberships or agent.device != device \
+                    or agent.do_not_disturb != dnd:
+                agent = self._agent_values[extension] = Agent(extension, device, memberships, do_not_disturb=dnd)
+            agents[extension] = agent
         return agents
 
     def snapshot(self) -> Snapshot | None:
