@@ -110,6 +110,7 @@ class QueueCallFlow:
     answering: asyncio.Future[None] | None = None  # Asterisk's answer to the caller, under way
     answered_at: datetime | None = None  # when the agent's answer was recorded
     cut: tuple[str, datetime] | None = None  # (reason, when): the call died with Asterisk
+    gone: set[str] = field(default_factory=set)  # channels Asterisk said are gone
     attempts: dict[str, _Attempt] = field(default_factory=dict)
     agent: str | None = None
     agent_channel_id: str | None = None
@@ -160,6 +161,7 @@ class QueueCallFlow:
             log.debug("hold on call %s: %s", self.call_id, exc)
 
     def channel_gone(self, channel_id: str, cause: int | None) -> None:
+        self.gone.add(channel_id)
         if channel_id == self.caller_channel_id:
             if self.customer_answer is not None and not self.customer_answer.done():
                 self.customer_answer.set_result(ring_result(cause))
@@ -680,8 +682,8 @@ class QueueCallFlow:
             self.finished.set()
 
     async def _hangup(self, channel_id: str | None) -> None:
-        if channel_id is None:
-            return
+        if channel_id is None or channel_id in self.gone:
+            return  # a request saved: every call's cleanup met a caller already gone
         try:
             await self.ari.channels.hangup(channel_id)
         except AriError:
