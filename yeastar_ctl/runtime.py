@@ -6,6 +6,7 @@ import asyncio
 import logging
 import random
 import signal
+from datetime import datetime
 
 from aiohttp import web
 
@@ -15,7 +16,6 @@ from yeastar_ctl.config import Settings
 from yeastar_ctl.db.engine import make_engine, session_factory
 from yeastar_ctl.notify.wiring import Notifications
 from yeastar_ctl.services.call_ids import make_call_id
-from yeastar_ctl.db.enums import AgentEventKind
 from yeastar_ctl.services.agent_commands import StateChange
 from yeastar_ctl.telephony.app import StasisApp, utc_now
 from yeastar_ctl.telephony.blf_lamps import BlfLamps
@@ -59,9 +59,8 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
     distributor.on_config(lamps.show)
     prompts = Prompts(ari)
 
-    async def agents_changed(changes: list[StateChange]) -> None:
-        ended = {AgentEventKind.PAUSE, AgentEventKind.LOGOUT}
-        await distributor.agents_changed({c.agent for c in changes if c.kind in ended})
+    async def agents_changed(changes: list[StateChange], at: datetime) -> None:
+        distributor.agents_changed(changes, at)
 
     online = OnlineStatus(ari)
     rows = RowWriter(sessions, name="queue calls")

@@ -18,7 +18,9 @@ from yeastar_ctl.acd.capacity import JoinVerdict, check_join
 from yeastar_ctl.acd.engine import decide
 from yeastar_ctl.acd.model import Agent, Decision, Membership, QueuePolicy, Snapshot, WaitingEntry
 from yeastar_ctl.acd.vocabulary import DeviceStatus, FailoverReason
-from yeastar_ctl.services.agent_state import AgentQueueState
+from yeastar_ctl.db.enums import AgentEventKind, MemberKind
+from yeastar_ctl.services.agent_commands import StateChange
+from yeastar_ctl.services.agent_state import LOGGED_OUT, AgentQueueState, apply_event
 from yeastar_ctl.services.config_snapshot import MemberConfig
 from yeastar_ctl.telephony.acd_inputs import membership
 from yeastar_ctl.telephony.ports import QueueRoute
@@ -173,12 +175,44 @@ class Distributor:
         """The queue a caller dialed, from the loaded configuration (QueueDirectory)."""
         return (await self._ensure_config()).routes.get(number)
 
-    async def agents_changed(self, cleared: set[str]) -> None:
-        """Agents logged in/out or (un)paused; those in `cleared` were paused or logged out, which
-        clears their missed-call count (seed, Agent Auto Pause)."""
-        for agent in cleared:
-            self._misses = self._misses.cleared(agent)
-        await self.refresh_config()
+    def agents_changed(self, changes: Sequence[StateChange], at: datetime) -> None:
+        """Agents logged in/out or (un)paused (feature codes): applied to the loaded state the
+        way their event rows are projected (services/agent_projection), with no reload. A pause
+        or a logout clears the agent's missed-call count (seed, Agent Auto Pause)."""
+        config = self._config
+        if config is None:
+            self.config_changed()
+            return
+        states = dict(config.agent_states)
+        for change in changes:
+            agent = change.agent
+            if change.kind in (AgentEventKind.PAUSE, AgentEventKind.LOGOUT):
+                self._misses = self._misses.cleared(agent)
+            for queue in self._queues_of_change(config, states, change):
+                states[(agent, queue)] = apply_event(states.get((agent, queue), LOGGED_OUT), change.kind, at,
+                                                     change.reason)
+            self._stale.add(agent)
+        self._states_changed(replace(config, agent_states=states))
+
+    @staticmethod
+    def _queues_of_change(config: RoutingConfig, states: Mapping[tuple[str, str], AgentQueueState],
+                          change: StateChange) -> list[str]:
+        """A row with no queue is every dynamic queue of the agent; a logout of all, only those
+        the agent is logged in to."""
+        if change.queue is not None:
+            return [change.queue]
+        dynamic = [q for q, m in config.member_of.get(change.agent, ()) if m.kind == MemberKind.DYNAMIC]
+        if change.kind == AgentEventKind.LOGOUT:
+            return [q for q in dynamic if states.get((change.agent, q), LOGGED_OUT).logged_in]
+        return dynamic
+
+    def _states_changed(self, config: RoutingConfig) -> None:
+        self._config = config
+        if self._reloading is not None:
+            self._reload_wanted = True  # a load under way may have read the rows before the change
+        self.schedule_pass()
+        for listener in self._config_listeners:
+            self._spawn(listener(config))
 
     async def _ensure_config(self) -> RoutingConfig:
         return self._config if self._config is not None else await self.refresh_config()
@@ -323,7 +357,6 @@ class Distributor:
     async def _record_auto_pause(self, agent: str, queue: str, at: datetime) -> None:
         log.info("agent %s auto-paused in %s after consecutive missed calls", agent, queue)
         await self._auto_pause(agent, queue, at)
-        await self.refresh_config()
 
     def _mark_paused(self, agent: str, queue: str) -> None:
         if self._config is None:
@@ -331,8 +364,8 @@ class Distributor:
         states = dict(self._config.agent_states)
         current = states.get((agent, queue), AgentQueueState())
         states[(agent, queue)] = AgentQueueState(current.logged_in, current.login_at, True, None)
-        self._config = replace(self._config, agent_states=states)
         self._stale.add(agent)
+        self._states_changed(replace(self._config, agent_states=states))
 
     # -- the decision pass -------------------------------------------------------------------------
 

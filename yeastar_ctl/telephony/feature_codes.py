@@ -57,7 +57,7 @@ class FeatureCodes:
         prompts: Prompts,
         *,
         clock: Callable[[], datetime],
-        on_changed: Callable[[list[StateChange]], Awaitable[None]],
+        on_changed: Callable[[list[StateChange], datetime], Awaitable[None]],
     ) -> None:
         self._ari = ari
         self._sessions = sessions
@@ -92,15 +92,16 @@ class FeatureCodes:
         if isinstance(command, DecodeError):
             log.info("feature code %s from %s: %s", dialed, caller, command.message)
             return [INVALID_CODE]
+        at = self._clock()
         try:
             async with self._sessions.begin() as session:
                 changes = await execute(
-                    session, caller=caller, command=command, at=self._clock(), source=AgentEventSource.FEATURE_CODE,
+                    session, caller=caller, command=command, at=at, source=AgentEventSource.FEATURE_CODE,
                 )
         except AgentCommandRefused as refused:
             log.info("feature code %s from %s refused: %s", dialed, caller, refused)
             return [REFUSALS[refused.refusal]]
         log.info("feature code %s from %s: %s", dialed, caller, ", ".join(
             f"{c.kind.value} {c.queue or 'all'}{' ' + c.reason if c.reason else ''}" for c in changes))
-        await self._on_changed(changes)
+        await self._on_changed(changes, at)
         return [CONFIRMATIONS[changes[0].kind]]
