@@ -138,10 +138,11 @@ async def record_call_ended(
             raise ValidationError("status", "an unanswered call ends as abandoned or missed")
         call.ring_seconds = whole_seconds(call.joined_at, ended_at, "ended_at")
         call.status = outcome
-    for attempt in await _open_attempts(session, call_id):
-        attempt.ended_at = max(ended_at, attempt.started_at)
-        attempt.result = RingResult.CANCELLED
+    # One read of the call's attempts: close the open ones, then mark every one's miss.
     for attempt in await session.scalars(select(RingAttempt).where(RingAttempt.queue_call_id == call_id)):
+        if attempt.ended_at is None:
+            attempt.ended_at = max(ended_at, attempt.started_at)
+            attempt.result = RingResult.CANCELLED
         attempt.missed = is_agent_miss(attempt.result, call.status)
     call.ended_at = ended_at
     call.reason = reason
