@@ -32,7 +32,8 @@ inside that copy (srv/yeastar_ctl/bench-appqueue, srv/yeastar_ctl/bench-product)
 every run, with the project's base Asterisk config (app_queue adds app_queue.so). Ports:
 app_queue 16060/16088/16038 (agents 16101), product 26060/26088/26038/26080 (agents 26101), clear
 of the tests' and of the ephemeral range; the caller is 127.0.0.2. Every process it starts is
-stopped at the end, also on error or Ctrl-C; traces and logs stay in --out.
+stopped at the end, also on error or Ctrl-C; traces and logs stay in --out. A second invocation
+waits for the first (a lock file in /var/tmp): they would share ports and instance directories.
 
 Others change the product while benchmarks run, so by default the product runs from a clean export
 of HEAD (/var/tmp/yeastar-bench-src/<commit>, put ahead of the venv's editable install with
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import json
 import os
 import re
@@ -67,6 +69,9 @@ PROJECT: Final = Path(__file__).resolve().parents[2]
 SCENARIOS: Final = Path(__file__).resolve().parent / "ring_latency"
 CACHED_ROOT: Final = Path("~/.cache/yeastar_ctl/root").expanduser()
 DEFAULT_ROOT: Final = Path("/var/tmp/yeastar-bench-root")
+# Two runs at once would share ports and instance directories (one's `lab down` stops the other's
+# Asterisk): a run waits for the one before it.
+LOCK_FILE: Final = Path("/var/tmp/yeastar-bench-ring-latency.lock")
 VENV_PYTHON: Final = PROJECT / ".venv" / "bin" / "python"
 SOURCES: Final = Path("/var/tmp/yeastar-bench-src")
 CALLER_IP: Final = "127.0.0.2"
@@ -295,6 +300,17 @@ def wait_for(predicate: Any, timeout: float, step: float = 0.2) -> bool:
             return True
         time.sleep(step)
     return False
+
+
+@contextmanager
+def one_run_at_a_time(lock: Path = LOCK_FILE) -> Iterator[None]:
+    with open(lock, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"another ring_latency run holds {lock}: waiting for it to end")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 # --- the lab root copy --------------------------------------------------------------------------
@@ -682,6 +698,21 @@ def ctl_cmd(*args: str) -> list[str]:
     return [str(VENV_PYTHON), "-m", "yeastar_ctl", *args]
 
 
+async def settled_rows(env: dict[str, str], since: datetime, timeout: float = 120.0,
+                       step: float = 2.0) -> tuple[int, dict[str, int], float]:
+    """`product_rows` once it has stopped changing for two polls (or after `timeout` seconds)."""
+    start = time.monotonic()
+    last: tuple[int, dict[str, int]] | None = None
+    unchanged = 0
+    while True:
+        current = await product_rows(env, since)
+        unchanged = unchanged + 1 if current == last else 0
+        last = current
+        if unchanged >= 2 or time.monotonic() - start > timeout:
+            return current[0], current[1], time.monotonic() - start
+        await asyncio.sleep(step)
+
+
 def ctl(env: dict[str, str], out: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return run(ctl_cmd(*args), env=env, cwd=out, timeout=timeout)
 
@@ -796,15 +827,21 @@ def run_product(result: RunResult, load: Load, root: Path, out: Path, procs: Pro
         time.sleep(0.5)
         since = datetime.now(UTC) - timedelta(seconds=1)
         measure_calls(result, load, ports, out, control_plane.pid, asterisk_pid)
-        time.sleep(3)  # let the last rows be written
-        result.open_rows, result.rows = asyncio.run(product_rows(env, since))
-        result.answered = result.rows.get("queue_calls answered", 0)
+        # Event rows are written off the ringing path, so they may trail the calls.
+        result.open_rows, result.rows, waited = asyncio.run(settled_rows(env, since))
+        result.notes.append(f"rows settled {waited:.0f} s after the last call: "
+                            f"{result.rows_written} written, {result.open_rows} open")
     finally:
         if agent is not None:
             procs.stop(agent)
         if control_plane is not None:
             procs.stop(control_plane, timeout=30)
         ctl(env, out, "lab", "down", timeout=60)
+    if result.wall_s:  # the calls ran: the rows once the control plane has stopped (and flushed)
+        result.open_rows, result.rows = asyncio.run(product_rows(env, since))
+        result.notes.append(f"rows after the control plane stopped: {result.rows_written} written, "
+                            f"{result.open_rows} open")
+    result.answered = result.rows.get("queue_calls answered", 0)
     result.latency = ring_latency(out)
     result.rung = result.latency.n
     log_problems(result, out / "run.log")
@@ -955,6 +992,11 @@ def check_prerequisites(systems: Sequence[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    with one_run_at_a_time():
+        return run_benchmark(args)
+
+
+def run_benchmark(args: argparse.Namespace) -> int:
     load = Load(args.agents, args.queues, args.rate, args.calls, args.hold_ms)
     systems = [s for s in ("app_queue", "product") if args.only in (None, s.replace("_", ""))]
     check_prerequisites(systems)
