@@ -39,6 +39,7 @@ from yeastar_ctl.web.app import Health, WebContext, build_web_app
 
 log = logging.getLogger(__name__)
 ARI_CONNECT_TIMEOUT_S = 30.0
+ROW_WRITE_LINGER_S = 0.05  # event rows land within ~50 ms, after the calls that made them ring
 
 
 async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
@@ -63,7 +64,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         distributor.agents_changed(changes, at)
 
     online = OnlineStatus(ari)
-    rows = RowWriter(sessions, name="queue calls")
+    rows = RowWriter(sessions, name="queue calls", linger=ROW_WRITE_LINGER_S)
     contacts = DbContactLookup(sessions)
 
     async def reload_config() -> None:
@@ -91,7 +92,7 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
 
     web_app = build_web_app(WebContext(
         sessions=sessions, settings=settings, config_dir=generated_config_dir(settings), ami=ami,
-        health=lambda: Health(events.connected, stasis.active_calls),
+        health=lambda: Health(events.connected, stasis.active_calls, rows.backlog),
         routing_view=distributor.routing_view, online_view=online.view,
         live_snapshot=distributor.snapshot, schedules_changed=notifications.jobs.sync,
         config_changed=config_changed,

@@ -31,14 +31,19 @@ def _transient(exc: BaseException) -> bool:
 
 
 class RowWriter:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, name: str = "rows") -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, name: str = "rows", linger: float = 0.0) -> None:
         self._sessions = sessions
         self._name = name
+        # Wait this long after the first write of a burst: the writes (ORM work on the event
+        # loop) then run after the burst's calls have rung their agents, not in between, and
+        # more of them share a transaction.
+        self._linger = linger
         self._pending: deque[Write] = deque()
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
+        self._in_flight = 0
         self.failed = 0  # writes given up on (each logged with its traceback)
 
     def submit(self, write: Write) -> None:
@@ -51,7 +56,8 @@ class RowWriter:
 
     @property
     def backlog(self) -> int:
-        return len(self._pending)
+        """Writes submitted and not yet done (those of the batch being written included)."""
+        return len(self._pending) + self._in_flight
 
     async def drain(self) -> None:
         """Wait until everything submitted so far is written (or given up on)."""
@@ -68,10 +74,16 @@ class RowWriter:
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
+            if self._linger:
+                await asyncio.sleep(self._linger)
             self._wake.clear()
             while self._pending:
                 batch = [self._pending.popleft() for _ in range(min(MAX_BATCH, len(self._pending)))]
-                await self._write(batch)
+                self._in_flight = len(batch)
+                try:
+                    await self._write(batch)
+                finally:
+                    self._in_flight = 0
             self._idle.set()
 
     async def _write(self, batch: list[Write]) -> None:

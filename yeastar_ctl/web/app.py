@@ -39,7 +39,8 @@ async def healthz(request: web.Request) -> web.Response:
     status = 200 if health.ari_connected else 503
     return web.json_response(
         {"status": "ok" if health.ari_connected else "degraded",
-         "ari_connected": health.ari_connected, "active_calls": health.active_calls},
+         "ari_connected": health.ari_connected, "active_calls": health.active_calls,
+         "rows_pending": health.rows_pending},
         status=status,
     )
 

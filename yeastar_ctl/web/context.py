@@ -21,6 +21,7 @@ from yeastar_ctl.config import Settings
 class Health:
     ari_connected: bool
     active_calls: int
+    rows_pending: int = 0  # event rows submitted and not yet written (0: the rows are complete)
 
 
 def _utc_now() -> datetime:

@@ -275,3 +275,9 @@ async def test_a_successful_change_tells_the_control_plane_and_a_read_or_a_refus
     status, _ = await call(portal, "PUT", "/api/v1/extensions/1001/presence", admin_token,
                            {"presence": "do_not_disturb"})
     assert status == 200 and portal.config_changes == ["changed"]
+
+
+async def test_healthz_says_whether_the_event_rows_are_complete(portal: Portal) -> None:
+    response = await portal.client.get("/healthz")
+    assert response.status == 200
+    assert await response.json() == {"status": "ok", "ari_connected": True, "active_calls": 0, "rows_pending": 0}
