@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sipp import Sipp, SippRun, free_udp_port
+from yeastar_ctl.ari import AriClient
 from yeastar_ctl.config import Settings, load_settings
 from yeastar_ctl.db.engine import make_engine, session_factory
 from yeastar_ctl.paths import PROJECT_DIR
@@ -127,6 +128,32 @@ async def sessions(lab: Lab) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     engine = make_engine(lab.settings.db_url)
     yield session_factory(engine)
     await engine.dispose()
+
+
+@pytest.fixture
+async def ari(lab: Lab) -> AsyncIterator[AriClient]:
+    """ARI as the tests read it: Asterisk's own view of channels, bridges and lamps."""
+    a = lab.settings.asterisk
+    async with AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name) as client:
+        yield client
+
+
+@pytest.fixture
+async def no_wrapup(lab: Lab, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Queue 6400 without wrap-up, for tests whose calls follow each other within seconds (agent
+    1001 may have just taken another test's call). The control plane takes the change when
+    `apply` tells it; Asterisk reloads nothing."""
+    from dataclasses import replace
+
+    from yeastar_ctl.services.queues import get_queue, update_queue
+
+    async with sessions.begin() as session:
+        queue = await get_queue(session, "6400")
+        changed = bool(queue.settings.wrapup_seconds)
+        if changed:
+            await update_queue(session, "6400", settings=replace(queue.settings, wrapup_seconds=0))
+    if changed:
+        lab.ctl("apply")
 
 
 @pytest.fixture

@@ -4,24 +4,15 @@ hears a prompt, and BLF subscribers get a NOTIFY."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from calls import dial, subscribe
-from conftest import Lab
 from sipp import Sipp
 from yeastar_ctl.ari import AriClient, AriNotFound
 from yeastar_ctl.db.models import AgentEvent
-
-
-@pytest.fixture
-async def ari(lab: Lab) -> AsyncIterator[AriClient]:
-    a = lab.settings.asterisk
-    async with AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name) as client:
-        yield client
 
 
 async def lamp_state(ari: AriClient, device: str) -> str:

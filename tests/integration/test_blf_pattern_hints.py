@@ -6,8 +6,7 @@ yet a phone that subscribes to any agent x queue x reason key gets a hint made f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,13 +17,6 @@ from sipp import Sipp
 from test_agent_feature_codes import dial_code, subscribe
 from yeastar_ctl.ari import AriClient
 from yeastar_ctl.lab.paths import generated_config_dir
-
-
-@pytest.fixture
-async def ari(lab: Lab) -> AsyncIterator[AriClient]:
-    a = lab.settings.asterisk
-    async with AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name) as client:
-        yield client
 
 
 def concrete_hint(lab: Lab, key: str) -> str:
@@ -67,17 +59,6 @@ async def test_a_lamp_keeps_working_after_an_apply_reloads_the_dialplan(
     await dial_code(sipp, sessions, "1002", "*076400*03")
     await dial_code(sipp, sessions, "1002", "*076400*03")
     await lamp.expect_success(30)
-
-
-@pytest.fixture
-async def no_wrapup(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Agent 1001 may have just taken another test's call: no wrap-up keeps it free."""
-    from yeastar_ctl.services.queues import get_queue, update_queue
-
-    async with sessions.begin() as session:
-        queue = await get_queue(session, "6400")
-        if queue.settings.wrapup_seconds:
-            await update_queue(session, "6400", settings=replace(queue.settings, wrapup_seconds=0))
 
 
 @pytest.mark.usefixtures("no_wrapup")

@@ -6,12 +6,11 @@ new process reads ARI's channels and bridges and the rows, and picks every call 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from uuid import uuid4
 
 import aiohttp
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -34,13 +33,6 @@ TALKERS = ("1131", "1132", "1133")  # answer the first three calls and talk on
 LATE_AGENT = "1134"  # registers only after the restart and answers the waiting callers
 CALLERS = tuple(str(n) for n in range(1140, 1153))  # 13 callers
 TALK_MS = 20000
-
-
-@pytest.fixture
-async def ari(lab: Lab) -> AsyncIterator[AriClient]:
-    a = lab.settings.asterisk
-    async with AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name) as client:
-        yield client
 
 
 async def setup_queue(lab: Lab, sessions: async_sessionmaker[AsyncSession]) -> str:

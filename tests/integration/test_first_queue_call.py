@@ -4,7 +4,7 @@ agent answers -> caller and agent bridged -> hang-up -> one queue-call row."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,28 +15,8 @@ from sipp import Sipp
 from yeastar_ctl.ari import AriClient
 
 
-@pytest.fixture
-async def ari(lab: Lab) -> AsyncIterator[AriClient]:
-    a = lab.settings.asterisk
-    async with AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name) as client:
-        yield client
-
-
-@pytest.fixture(autouse=True)
-async def no_wrapup(lab: Lab, sessions: async_sessionmaker[AsyncSession]) -> None:
-    """These calls follow each other within seconds: no wrap-up between them (the control plane
-    takes the change when `apply` tells it; Asterisk reloads nothing)."""
-    from dataclasses import replace
-
-    from yeastar_ctl.services.queues import get_queue, update_queue
-
-    async with sessions.begin() as session:
-        queue = await get_queue(session, "6400")
-        changed = bool(queue.settings.wrapup_seconds)
-        if changed:
-            await update_queue(session, "6400", settings=replace(queue.settings, wrapup_seconds=0))
-    if changed:
-        lab.ctl("apply")
+# These calls follow each other within seconds: no wrap-up between them.
+pytestmark = pytest.mark.usefixtures("no_wrapup")
 
 
 async def test_agent_1001_answers_and_the_caller_hangs_up(

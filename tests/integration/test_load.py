@@ -14,12 +14,10 @@ from __future__ import annotations
 import asyncio
 import csv
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -43,13 +41,6 @@ TALK_MS = 2000
 # A caller not served within this long hangs up (and counts as failed); far more than the
 # ~25 s the last caller waits when 20 agents take 200 calls of about 2.2 s each.
 CALLER_PATIENCE_MS = 45000
-
-
-@pytest.fixture
-async def ari(lab: Lab) -> AsyncIterator[AriClient]:
-    a = lab.settings.asterisk
-    async with AriClient(a.ari_url, a.ari_user, a.ari_password, a.app_name) as client:
-        yield client
 
 
 async def set_up(lab: Lab, sessions: async_sessionmaker[AsyncSession]) -> None:
