@@ -48,14 +48,20 @@ def members_by_queue(agents: Iterable[Agent], queues: Iterable[str]) -> dict[str
     membership. An agent listed twice in a queue counts with its first membership there, as
     `Agent.membership` does."""
     found: dict[str, list[Candidate]] = {queue: [] for queue in queues}
+    wanted = len(found)
     for agent in agents:
-        # Looked up per wanted queue, not by walking every membership: an agent of 40 queues
-        # is asked about the one or two that calls wait in.
-        index = agent.by_queue
-        for queue, members in found.items():
-            membership = index.get(queue)
-            if membership is not None:
-                members.append((agent.extension, membership))
+        extension, index = agent.extension, agent.by_queue
+        if wanted <= len(agent.memberships):
+            # Few queues wanted (an agent of 40 queues, calls in one or two): look them up.
+            for queue, members in found.items():
+                membership = index.get(queue)
+                if membership is not None:
+                    members.append((extension, membership))
+        else:
+            for membership in agent.memberships:
+                members = found.get(membership.queue)
+                if members is not None and index[membership.queue] is membership:
+                    members.append((extension, membership))
     return found
 
 
