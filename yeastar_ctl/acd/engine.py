@@ -59,9 +59,9 @@ def members_by_queue(agents: Iterable[Agent], queues: Iterable[str]) -> dict[str
                     members.append((extension, membership))
         else:
             for membership in agent.memberships:
-                members = found.get(membership.queue)
-                if members is not None and index[membership.queue] is membership:
-                    members.append((extension, membership))
+                listed = found.get(membership.queue)
+                if listed is not None and index[membership.queue] is membership:
+                    listed.append((extension, membership))
     return found
 
 
