@@ -47,9 +47,3 @@ def test_cdrs_reach_ami_with_epoch_times(tmp_path: Path) -> None:
     assert "timestampevents = yes" in files["manager.conf"]  # when a hold started and ended
     for mapping in ("start,u => StartEpoch", "answer,u => AnswerEpoch", "end,u => EndEpoch", "linkedid => LinkedID"):
         assert mapping in manager
-
-
-def test_ami_sends_only_the_events_the_control_plane_handles(tmp_path: Path) -> None:
-    manager = render_base_config(settings(tmp_path), "/srv/yeastar_ctl/t", "t")["manager.conf"]
-    filters = [line.split("=", 1)[1].strip() for line in manager.splitlines() if line.startswith("eventfilter")]
-    assert filters == ["Event: ContactStatus", "Event: Cdr", "Event: Hold", "Event: Unhold", "Event: UserEvent"]
