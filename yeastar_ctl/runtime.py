@@ -71,9 +71,12 @@ async def run_control_plane(settings: Settings, stop: asyncio.Event) -> None:
         contacts.forget()
         await distributor.refresh_config()
 
-    def config_changed() -> None:
-        contacts.forget()
-        distributor.config_changed()
+    async def config_changed() -> None:
+        try:
+            await reload_config()
+        except Exception:
+            # The change is saved; routing keeps the previous configuration until the next load.
+            log.exception("cannot reload the routing configuration after a change")
 
     features = FeatureCodes(ari, sessions, prompts, clock=utc_now, on_changed=agents_changed)
     stasis = StasisApp(

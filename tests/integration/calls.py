@@ -71,8 +71,8 @@ async def start_sipp_many(
     log_dir.mkdir()
     args = [
         sipp_binary(), f"{sipp.host}:{sipp.sip_port}",
-        "-sf", str(path), "-i", "127.0.0.1", "-p", str(local_port or free_udp_port()),
-        "-mi", "127.0.0.1", "-mp", str(free_media_ports()),
+        "-sf", str(path), "-i", "127.0.0.1", "-p", str(sip_port := local_port or free_udp_port()),
+        "-mi", "127.0.0.1", "-mp", str(free_media_ports(avoid=sip_port)),
         "-s", service, "-nostdin",
         "-trace_err", "-error_file", str(log_dir / "errors.log"),
     ]

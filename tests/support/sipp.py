@@ -23,12 +23,13 @@ def free_udp_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def free_media_ports() -> int:
+def free_media_ports(avoid: int | None = None) -> int:
     """A base port for SIPp's media: it binds audio RTP/RTCP and video RTP/RTCP at the base and
-    the next three ports, so all four must be free (one taken port fails the whole run)."""
+    the next three ports, so all four must be free (one taken port fails the whole run), and
+    none may be `avoid`, the SIP port the same SIPp binds first (free while this checks)."""
     for _ in range(50):
         base = free_udp_port()
-        if base + 3 > 65535:
+        if base + 3 > 65535 or (avoid is not None and base <= avoid <= base + 3):
             continue
         sockets: list[socket.socket] = []
         try:
@@ -133,8 +134,8 @@ class Sipp:
         log_dir.mkdir()
         args = [
             sipp_binary(), f"{self.host}:{self.sip_port}",
-            "-sf", str(path), "-i", "127.0.0.1", "-p", str(local_port or free_udp_port()),
-            "-mi", "127.0.0.1", "-mp", str(free_media_ports()),
+            "-sf", str(path), "-i", "127.0.0.1", "-p", str(sip_port := local_port or free_udp_port()),
+            "-mi", "127.0.0.1", "-mp", str(free_media_ports(avoid=sip_port)),
             "-s", service, "-m", "1", "-nostdin",
             "-trace_err", "-trace_msg",
             "-error_file", str(log_dir / "errors.log"),

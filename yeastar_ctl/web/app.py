@@ -63,7 +63,7 @@ async def announce_changes(request: web.Request, handler: Any) -> web.StreamResp
     control plane reloads its in-memory configuration (cheap, coalesced, off the call path)."""
     response: web.StreamResponse = await handler(request)
     if request.method in UNSAFE_METHODS and response.status < 400:
-        request.app[CONTEXT_KEY].config_changed()
+        await request.app[CONTEXT_KEY].config_changed()
     return response
 
 

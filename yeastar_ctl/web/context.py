@@ -36,7 +36,7 @@ async def _nothing_to_reschedule() -> None:
     return None
 
 
-def _nobody_to_tell() -> None:
+async def _nobody_to_tell() -> None:
     return None
 
 
@@ -58,8 +58,9 @@ class WebContext:
     # rebuilds its jobs now rather than at its next once-a-minute sync.
     schedules_changed: Callable[[], Awaitable[None]] = field(default=_nothing_to_reschedule)
     # Called after the portal or the API changed something (configuration, presence, contacts):
-    # the control plane keeps its configuration in memory and reloads it then.
-    config_changed: Callable[[], None] = field(default=_nobody_to_tell)
+    # the control plane keeps its configuration in memory and reloads it then; the answer waits
+    # for it, so the next call after the response sees the change.
+    config_changed: Callable[[], Awaitable[None]] = field(default=_nobody_to_tell)
 
     @property
     def zone(self) -> ZoneInfo:

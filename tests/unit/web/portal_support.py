@@ -98,6 +98,9 @@ async def portal(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[Portal]:
     changes: list[str] = []
     config_changes: list[str] = []
 
+    async def config_changed() -> None:
+        config_changes.append("changed")
+
     async def schedules_changed() -> None:
         changes.append("changed")
 
@@ -107,7 +110,7 @@ async def portal(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[Portal]:
         health=lambda: Health(True, 0), routing_view=lambda: {"calls": []},
         online_view=lambda: {"1001": {"online": True}}, clock=lambda: now[0],
         live_snapshot=lambda: live[0], schedules_changed=schedules_changed,
-        config_changed=lambda: config_changes.append("changed"),
+        config_changed=config_changed,
     )
     client = TestClient(TestServer(build_web_app(context)))
     await client.start_server()
