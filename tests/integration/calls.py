@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from conftest import eventually
-from sipp import Sipp, SippRun, free_media_ports, free_udp_port, sipp_binary
+from sipp import Sipp, SippRun, free_udp_port
 from yeastar_ctl.db.models import QueueCall, RingAttempt
 from yeastar_ctl.services.extensions import get_extension
 
@@ -55,48 +54,6 @@ async def call_in(sessions: async_sessionmaker[AsyncSession], queue: str, caller
             .order_by(QueueCall.joined_at.desc())
         ))
     return rows[0] if rows else None
-
-
-async def start_sipp_many(
-    sipp: Sipp, scenario: str, *, service: str, local_port: int | None = None,
-    auth: tuple[str, str] | None = None, values: dict[str, str | int] | None = None, server: bool = False,
-    calls: int | None = None, rate: float | None = None, limit: int | None = None,
-    injection: list[str] | None = None, stats: Path | None = None,
-) -> SippRun:
-    """Like `Sipp.start`, for a run of many calls: `calls` in all (None: until stopped, for a UAS),
-    `rate` new calls per second, at most `limit` at once, `injection` lines used in turn as
-    [field0];[field1]..., and SIPp's statistics CSV (its last line holds the totals) in `stats`."""
-    path = sipp._scenario(scenario, dict(values or {}))
-    log_dir = path.with_suffix("")
-    log_dir.mkdir()
-    args = [
-        sipp_binary(), f"{sipp.host}:{sipp.sip_port}",
-        "-sf", str(path), "-i", "127.0.0.1", "-p", str(sip_port := local_port or free_udp_port()),
-        "-mi", "127.0.0.1", "-mp", str(free_media_ports(avoid=sip_port)),
-        "-s", service, "-nostdin",
-        "-trace_err", "-error_file", str(log_dir / "errors.log"),
-    ]
-    if calls is not None:
-        args += ["-m", str(calls)]
-    if rate is not None:
-        args += ["-r", str(rate)]
-    if limit is not None:
-        args += ["-l", str(limit)]
-    if injection is not None:
-        inf = log_dir / "injection.csv"
-        inf.write_text("SEQUENTIAL\n" + "".join(f"{line};\n" for line in injection))
-        args += ["-inf", str(inf)]
-    if stats is not None:
-        args += ["-trace_stat", "-stf", str(stats), "-fd", "1"]
-    if auth:
-        args += ["-au", auth[0], "-ap", auth[1]]
-    if server:
-        args += ["-rsa", f"{sipp.host}:{sipp.sip_port}"]
-    process = await asyncio.create_subprocess_exec(
-        *args, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT, cwd=log_dir,
-    )
-    return SippRun(scenario, process, log_dir)
 
 
 def sipp_totals(stats: Path) -> dict[str, int]:

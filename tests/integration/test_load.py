@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from calls import secret, sipp_totals, start_sipp_many
+from calls import secret, sipp_totals
 from conftest import Lab, Phone, eventually
 from sipp import Sipp, free_udp_port
 from yeastar_ctl.db.enums import RingStrategy
@@ -82,15 +82,15 @@ async def test_200_calls_at_20_per_second_into_4_queues_with_20_agents(
     for agent in agents:
         await agent.register()
     try:
-        answering = await start_sipp_many(
-            sipp, "agents_answer", service="agents", local_port=port, server=True,
-            values={"ring_ms": 200, "talk_ms": TALK_MS},
+        answering = await sipp.start(
+            "agents_answer", service="agents", local_port=port, server=True,
+            values={"ring_ms": 200, "talk_ms": TALK_MS}, calls=None,
         )
         answering_output = asyncio.ensure_future(answering.process.communicate())
         try:
             stats = tmp_path / "callers.csv"
-            callers = await start_sipp_many(
-                sipp, "callers", service=QUEUES[0], auth=(CALLER, await secret(sessions, CALLER)),
+            callers = await sipp.start(
+                "callers", service=QUEUES[0], auth=(CALLER, await secret(sessions, CALLER)),
                 values={"caller": CALLER, "hold_ms": CALLER_PATIENCE_MS},
                 calls=CALLS, rate=RATE, limit=CALLS, injection=QUEUES, stats=stats,
             )

@@ -119,8 +119,18 @@ class Sipp:
         values: dict[str, str | int] | None = None,
         server: bool = False,
         keys: list[tuple[int, str]] | None = None,
+        calls: int | None = 1,
+        rate: float | None = None,
+        limit: int | None = None,
+        injection: list[str] | None = None,
+        stats: Path | None = None,
     ) -> SippRun:
-        """`keys`: (pause ms, digit) pairs the scenario's [keys] sends as RFC 2833 events."""
+        """`keys`: (pause ms, digit) pairs the scenario's [keys] sends as RFC 2833 events.
+
+        For a run of many calls: `calls` in all (None: until stopped, for a UAS), `rate` new calls
+        per second, at most `limit` at once, `injection` lines used in turn as [field0];..., and
+        SIPp's statistics CSV (its last line holds the totals) in `stats`. Messages are traced
+        (messages.log) for single calls only."""
         values = dict(values or {})
         if keys:
             pcap = self.workdir / f"keys-{self._count + 1:03d}.pcap"
@@ -136,11 +146,23 @@ class Sipp:
             sipp_binary(), f"{self.host}:{self.sip_port}",
             "-sf", str(path), "-i", "127.0.0.1", "-p", str(sip_port := local_port or free_udp_port()),
             "-mi", "127.0.0.1", "-mp", str(free_media_ports(avoid=sip_port)),
-            "-s", service, "-m", "1", "-nostdin",
-            "-trace_err", "-trace_msg",
-            "-error_file", str(log_dir / "errors.log"),
-            "-message_file", str(log_dir / "messages.log"),
+            "-s", service, "-nostdin",
+            "-trace_err", "-error_file", str(log_dir / "errors.log"),
         ]
+        if calls == 1:
+            args += ["-trace_msg", "-message_file", str(log_dir / "messages.log")]
+        if calls is not None:
+            args += ["-m", str(calls)]
+        if rate is not None:
+            args += ["-r", str(rate)]
+        if limit is not None:
+            args += ["-l", str(limit)]
+        if injection is not None:
+            inf = log_dir / "injection.csv"
+            inf.write_text("SEQUENTIAL\n" + "".join(f"{line};\n" for line in injection))
+            args += ["-inf", str(inf)]
+        if stats is not None:
+            args += ["-trace_stat", "-stf", str(stats), "-fd", "1"]
         if auth:
             args += ["-au", auth[0], "-ap", auth[1]]
         if server:
